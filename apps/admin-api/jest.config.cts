@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'admin-api',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/admin-api',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'dispatcher',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/dispatcher',
+};

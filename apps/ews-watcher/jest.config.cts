@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'ews-watcher',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/ews-watcher',
+};

@@ -1,0 +1,1 @@
+export { ReadinessCheck } from './lib/readiness-check';

@@ -1,0 +1,91 @@
+import type { DatabaseTarget } from './database-target';
+import type { Secret } from './secret';
+
+export const APP_NAMES = [
+  'standalone',
+  'registration-api',
+  'ews-watcher',
+  'graph-receiver',
+  'dispatcher',
+  'admin-api',
+  'sandbox',
+] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The whole validated configuration of one process. Built once at boot by `loadConfig`. */
+export interface MailpushConfig {
+  readonly app: {
+    readonly name: AppName;
+    readonly host: string;
+    readonly port: number;
+    /** Prometheus scrape port; `undefined` serves `/metrics` on the app port. */
+    readonly metricsPort: number | undefined;
+    readonly shutdownTimeoutMs: number;
+    readonly logLevel: LogLevel;
+    readonly logPretty: boolean;
+  };
+  readonly database: {
+    readonly url: Secret;
+    readonly target: DatabaseTarget;
+    /** `run` applies pending migrations at boot (under a lock); `check` refuses to start with pending ones. */
+    readonly migrations: 'run' | 'check';
+  };
+  readonly secrets: {
+    readonly key: Secret | undefined;
+    /** Former keys, still accepted for decryption while stored values are re-encrypted. */
+    readonly previousKeys: readonly Secret[];
+    /** Where the standalone server keeps (and on first start generates) its key when `SECRETS_KEY` is unset. */
+    readonly keyFile: string | undefined;
+  };
+  readonly amqp: { readonly url: Secret | undefined };
+  readonly redis: { readonly url: Secret | undefined };
+  readonly auth: {
+    readonly jwksUrl: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+    readonly mailboxClaims: readonly string[];
+  };
+  readonly admin: { readonly token: Secret | undefined };
+  readonly registration: { readonly ttlDays: number };
+  readonly graph: {
+    readonly tenantId: string | undefined;
+    readonly clientId: string | undefined;
+    readonly clientSecret: Secret | undefined;
+    readonly clientCertPath: string | undefined;
+    readonly notificationUrl: string | undefined;
+    readonly baseUrl: string;
+    readonly authorityHost: string;
+  };
+  readonly ews: {
+    readonly url: string | undefined;
+    readonly autodiscoverUrl: string | undefined;
+    readonly autodiscoverDomain: string | undefined;
+    readonly auth: 'ntlm' | 'basic' | 'oauth';
+    readonly username: string | undefined;
+    readonly password: Secret | undefined;
+    readonly mode: 'streaming' | 'push';
+    readonly pushCallbackUrl: string | undefined;
+  };
+  readonly apns: {
+    readonly keyPath: string | undefined;
+    readonly keyId: string | undefined;
+    readonly teamId: string | undefined;
+    readonly topic: string | undefined;
+    readonly environment: 'production' | 'sandbox';
+    readonly host: string | undefined;
+    readonly port: number | undefined;
+    readonly caPath: string | undefined;
+  };
+  readonly fcm: {
+    readonly serviceAccountPath: string | undefined;
+    readonly projectId: string | undefined;
+    readonly endpoint: string | undefined;
+    readonly tokenUrl: string | undefined;
+    readonly caPath: string | undefined;
+  };
+  readonly sandbox: { readonly enabled: boolean };
+  readonly telemetry: { readonly otlpEndpoint: string | undefined };
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'secrets',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/shared/secrets',
+};

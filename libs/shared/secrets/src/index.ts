@@ -1,0 +1,3 @@
+export { SecretBox, keyId } from './lib/secret-box';
+export { SecretsError } from './lib/secrets.error';
+export { readOrCreateKeyFile, type KeyFileOutcome } from './lib/key-file';
