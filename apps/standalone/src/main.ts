@@ -1,21 +1,19 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import { runApp } from '@mailpush/runtime';
+import { AppModule } from './app.module';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
-}
-
-bootstrap();
+void runApp({
+  config: {
+    app: 'standalone',
+    defaults: { DATABASE_URL: 'sqlite:./data/mailpush.db', SECRETS_KEY_FILE: './data/secrets.key' },
+  },
+  module: (config) => AppModule.forRoot(config),
+  banner: (config, url) => [
+    `mailpush standalone is up on ${url}`,
+    `  database   ${config.database.target.driver === 'sqlite' ? config.database.target.path : config.database.target.driver}`,
+    `  health     ${url}/health/ready`,
+    `  metrics    ${url}/metrics`,
+    '',
+    'Next: configure a mail source (EWS_* or GRAPH_*) and a push provider (APNS_* or FCM_*), see README.md.',
+    'Stop with Ctrl-C.',
+  ],
+});

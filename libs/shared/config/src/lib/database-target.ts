@@ -1,3 +1,5 @@
+import { Secret } from './secret';
+
 export type DatabaseDriver = 'mssql' | 'postgres' | 'sqlite';
 
 /** Where the relational database is, parsed from `DATABASE_URL`. */
@@ -9,7 +11,8 @@ export type DatabaseTarget =
       readonly port: number | undefined;
       readonly database: string;
       readonly username: string | undefined;
-      readonly password: string | undefined;
+      /** Kept as a `Secret` so that logging the target never prints it. */
+      readonly password: Secret | undefined;
       readonly options: Readonly<Record<string, string>>;
     };
 
@@ -45,7 +48,7 @@ export function parseDatabaseUrl(value: string): DatabaseTarget | { readonly err
     port: url.port.length > 0 ? Number(url.port) : undefined,
     database,
     username: url.username.length > 0 ? decodeURIComponent(url.username) : undefined,
-    password: url.password.length > 0 ? decodeURIComponent(url.password) : undefined,
+    password: url.password.length > 0 ? new Secret(decodeURIComponent(url.password)) : undefined,
     options,
   };
 }

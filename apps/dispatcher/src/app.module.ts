@@ -1,0 +1,11 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { MailpushConfig } from '@mailpush/config';
+import { PersistenceModule } from '@mailpush/persistence';
+import { SecretsModule } from '@mailpush/secrets';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: MailpushConfig): DynamicModule {
+    return { module: AppModule, imports: [SecretsModule.forRoot(config), PersistenceModule.forRoot(config.database)] };
+  }
+}

@@ -1,0 +1,101 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig, processEnvironment, type AppConfigSpec, type MailpushConfig } from '@mailpush/config';
+import { RuntimeModule } from './runtime.module';
+
+export interface AppDefinition {
+  readonly config: AppConfigSpec;
+  /** The app's root module, given its validated configuration. */
+  readonly module: (config: MailpushConfig) => DynamicModule;
+  /** Lines printed for a person at a terminal once the app listens (what to do next). */
+  readonly banner?: (config: MailpushConfig, url: string) => readonly string[];
+}
+
+export interface RunningApp {
+  readonly app: INestApplication;
+  readonly config: MailpushConfig;
+  readonly url: string;
+  /** Stops accepting, drains in-flight work, closes connections; bounded by `SHUTDOWN_TIMEOUT_MS`. */
+  stop(signal?: string): Promise<void>;
+}
+
+function rootModule(definition: AppDefinition, config: MailpushConfig): DynamicModule {
+  @Module({})
+  class AppRootModule {}
+  return { module: AppRootModule as Type, imports: [RuntimeModule.forRoot(config), definition.module(config)] };
+}
+
+/** Builds and starts one app on its configuration. Throws `ConfigError` before anything starts if it is bad. */
+export async function startApp(definition: AppDefinition, config: MailpushConfig): Promise<RunningApp> {
+  const app = await NestFactory.create(rootModule(definition, config), { bufferLogs: true, abortOnError: false });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+  await app.listen(config.app.port, config.app.host);
+  const address = app.getHttpServer().address() as { port: number } | string | null;
+  const port = typeof address === 'object' && address !== null ? address.port : config.app.port;
+  const shownHost = config.app.host === '0.0.0.0' || config.app.host === '::' ? 'localhost' : config.app.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.log(`${config.app.name} listening on ${url}`, 'Bootstrap');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (signal?: string): Promise<void> => {
+    stopping ??= (async () => {
+      logger.log(`${signal ?? 'stop'} received: draining (at most ${config.app.shutdownTimeoutMs} ms)`, 'Shutdown');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`shutdown took longer than ${config.app.shutdownTimeoutMs} ms`)), config.app.shutdownTimeoutMs);
+        timer.unref();
+      });
+      try {
+        await Promise.race([app.close(), deadline]);
+        logger.log('stopped cleanly', 'Shutdown');
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return stopping;
+  };
+  return { app, config, url, stop };
+}
+
+/**
+ * The whole life of an app process: validate configuration (exit 1 naming every bad variable), start,
+ * print the banner, and on SIGTERM or SIGINT shut down gracefully within the configured bound.
+ */
+export async function runApp(definition: AppDefinition): Promise<void> {
+  let config: MailpushConfig;
+  try {
+    config = loadConfig(definition.config, processEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+
+  let running: RunningApp;
+  try {
+    running = await startApp(definition, config);
+  } catch (error) {
+    process.stderr.write(`${definition.config.app} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  }
+
+  if (definition.banner !== undefined && process.stdout.isTTY) {
+    process.stdout.write(`\n${definition.banner(config, running.url).join('\n')}\n\n`);
+  }
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    running.stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${definition.config.app}: ${error instanceof Error ? error.message : String(error)}; exiting anyway\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
