@@ -6,8 +6,14 @@ import tseslint from 'typescript-eslint';
  * see. Testing libraries are only reachable from test files (see the spec override further down).
  */
 const typeConstraints = (extra) => [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:domain', 'type:util', ...extra] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:domain', 'type:util', ...extra] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:domain', 'type:util', ...extra],
+  },
+  {
+    sourceTag: 'type:feature',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:infra', 'type:domain', 'type:util', ...extra],
+  },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:domain', 'type:util', ...extra] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util', ...extra] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...extra] },
@@ -17,10 +23,22 @@ const scopeConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', 'scope:testing'] },
   // A mail source never reaches into dispatch, nor into the other mail source: they meet on the bus.
-  { sourceTag: 'scope:mail-ews', notDependOnLibsWithTags: ['scope:dispatch', 'scope:mail-graph', 'scope:registration', 'scope:admin'] },
-  { sourceTag: 'scope:mail-graph', notDependOnLibsWithTags: ['scope:dispatch', 'scope:mail-ews', 'scope:registration', 'scope:admin'] },
-  { sourceTag: 'scope:dispatch', notDependOnLibsWithTags: ['scope:mail-ews', 'scope:mail-graph', 'scope:registration', 'scope:admin'] },
-  { sourceTag: 'scope:registration', notDependOnLibsWithTags: ['scope:mail-ews', 'scope:mail-graph', 'scope:dispatch', 'scope:admin'] },
+  {
+    sourceTag: 'scope:mail-ews',
+    notDependOnLibsWithTags: ['scope:dispatch', 'scope:mail-graph', 'scope:registration', 'scope:admin'],
+  },
+  {
+    sourceTag: 'scope:mail-graph',
+    notDependOnLibsWithTags: ['scope:dispatch', 'scope:mail-ews', 'scope:registration', 'scope:admin'],
+  },
+  {
+    sourceTag: 'scope:dispatch',
+    notDependOnLibsWithTags: ['scope:mail-ews', 'scope:mail-graph', 'scope:registration', 'scope:admin'],
+  },
+  {
+    sourceTag: 'scope:registration',
+    notDependOnLibsWithTags: ['scope:mail-ews', 'scope:mail-graph', 'scope:dispatch', 'scope:admin'],
+  },
 ];
 const boundaries = ({ fromTests }) => [
   'error',

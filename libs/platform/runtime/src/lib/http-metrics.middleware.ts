@@ -11,7 +11,11 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const stop = this.metrics.httpDuration.startTimer();
     res.once('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
-      stop({ method: req.method, route: route === undefined ? 'unmatched' : `${req.baseUrl}${route}`, status: String(res.statusCode) });
+      stop({
+        method: req.method,
+        route: route === undefined ? 'unmatched' : `${req.baseUrl}${route}`,
+        status: String(res.statusCode),
+      });
     });
     next();
   }

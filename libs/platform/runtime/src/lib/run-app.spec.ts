@@ -36,7 +36,10 @@ describe(startApp.name, () => {
   });
 
   async function start(): Promise<RunningApp> {
-    sut = await startApp({ config: { app: 'sandbox' }, module: (): DynamicModule => ({ module: TestModule }) }, loadConfig({ app: 'sandbox' }, env));
+    sut = await startApp(
+      { config: { app: 'sandbox' }, module: (): DynamicModule => ({ module: TestModule }) },
+      loadConfig({ app: 'sandbox' }, env),
+    );
     return sut;
   }
 
@@ -58,7 +61,10 @@ describe(startApp.name, () => {
     const ready = await fetch(`${url}/health/ready`);
 
     expect(ready.status).toBe(503);
-    await expect(ready.json()).resolves.toMatchObject({ status: 'error', error: { switchable: { status: 'down', message: 'connection refused' } } });
+    await expect(ready.json()).resolves.toMatchObject({
+      status: 'error',
+      error: { switchable: { status: 'down', message: 'connection refused' } },
+    });
   });
 
   it('serves Prometheus metrics including HTTP timings by route template', async () => {
@@ -69,7 +75,9 @@ describe(startApp.name, () => {
     const body = await metrics.text();
 
     expect(metrics.headers.get('content-type')).toContain('text/plain');
-    expect(body).toContain('mailpush_http_server_duration_seconds_count{app="sandbox",method="GET",route="/health/live",status="200"} 1');
+    expect(body).toContain(
+      'mailpush_http_server_duration_seconds_count{app="sandbox",method="GET",route="/health/live",status="200"} 1',
+    );
     expect(body).toContain('mailpush_process_cpu_seconds_total');
   });
 

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig, processEnvironment, type AppConfigSpec, type MailpushConfig } from '@mailpush/config';
 import { RuntimeModule } from './runtime.module';
@@ -29,7 +30,11 @@ function rootModule(definition: AppDefinition, config: MailpushConfig): DynamicM
 
 /** Builds and starts one app on its configuration. Throws `ConfigError` before anything starts if it is bad. */
 export async function startApp(definition: AppDefinition, config: MailpushConfig): Promise<RunningApp> {
-  const app = await NestFactory.create(rootModule(definition, config), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(definition, config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
@@ -46,7 +51,10 @@ export async function startApp(definition: AppDefinition, config: MailpushConfig
       logger.log(`${signal ?? 'stop'} received: draining (at most ${config.app.shutdownTimeoutMs} ms)`, 'Shutdown');
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`shutdown took longer than ${config.app.shutdownTimeoutMs} ms`)), config.app.shutdownTimeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`shutdown took longer than ${config.app.shutdownTimeoutMs} ms`)),
+          config.app.shutdownTimeoutMs,
+        );
         timer.unref();
       });
       try {
@@ -79,7 +87,9 @@ export async function runApp(definition: AppDefinition): Promise<void> {
   try {
     running = await startApp(definition, config);
   } catch (error) {
-    process.stderr.write(`${definition.config.app} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${definition.config.app} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   }
 
@@ -91,7 +101,9 @@ export async function runApp(definition: AppDefinition): Promise<void> {
     running.stop(signal).then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`${definition.config.app}: ${error instanceof Error ? error.message : String(error)}; exiting anyway\n`);
+        process.stderr.write(
+          `${definition.config.app}: ${error instanceof Error ? error.message : String(error)}; exiting anyway\n`,
+        );
         process.exit(1);
       },
     );

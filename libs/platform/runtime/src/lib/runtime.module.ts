@@ -20,7 +20,12 @@ export class RuntimeModule implements NestModule {
   static forRoot(config: MailpushConfig): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(loggingOptions(config)), TerminusModule.forRoot({ logger: false }), DiscoveryModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggingOptions(config)),
+        TerminusModule.forRoot({ logger: false }),
+        DiscoveryModule,
+      ],
       controllers: [HealthController, MetricsController],
       providers: [ShutdownState, MetricsRegistry, MetricsServer],
       exports: [ShutdownState, MetricsRegistry],

@@ -35,7 +35,12 @@ export function parseDatabaseUrl(value: string): DatabaseTarget | { readonly err
     return { error: `is not a URL; expected ${DATABASE_URL_FORMS}` };
   }
   const scheme = url.protocol.replace(/:$/, '');
-  const driver = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mssql' || scheme === 'sqlserver' ? 'mssql' : undefined;
+  const driver =
+    scheme === 'postgres' || scheme === 'postgresql'
+      ? 'postgres'
+      : scheme === 'mssql' || scheme === 'sqlserver'
+        ? 'mssql'
+        : undefined;
   if (driver === undefined) return { error: `has unsupported scheme "${scheme}:"; expected ${DATABASE_URL_FORMS}` };
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (url.hostname.length === 0) return { error: 'names no host' };

@@ -15,10 +15,19 @@ export interface AppConfigSpec {
   readonly required?: readonly string[];
 }
 
-const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0-65535')
+  .max(65535, 'must be 0-65535');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
-const positiveInt = z.coerce.number().int('must be a whole number').positive('must be positive');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be positive');
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const amqpUrl = z.url({ protocol: /^amqps?$/, error: 'must be an amqp:// or amqps:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
@@ -106,17 +115,35 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       port: r.withDefault('PORT', port, 8080),
       metricsPort: r.optional('METRICS_PORT', port),
       shutdownTimeoutMs: r.withDefault('SHUTDOWN_TIMEOUT_MS', positiveInt, 10_000),
-      logLevel: r.withDefault('LOG_LEVEL', z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), 'info'),
+      logLevel: r.withDefault(
+        'LOG_LEVEL',
+        z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+        'info',
+      ),
       logPretty: r.withDefault('LOG_PRETTY', bool, false),
     },
     database: {
       url: new Secret(databaseUrl ?? ''),
       target: databaseTarget ?? { driver: 'sqlite', path: ':memory:' },
-      migrations: r.withDefault('DATABASE_MIGRATIONS', z.enum(['run', 'check'], { error: 'must be run or check' }), 'run'),
+      migrations: r.withDefault(
+        'DATABASE_MIGRATIONS',
+        z.enum(['run', 'check'], { error: 'must be run or check' }),
+        'run',
+      ),
     },
     secrets: {
       key: r.secret('SECRETS_KEY', base64Key),
-      previousKeys: (r.optional('SECRETS_PREVIOUS_KEYS', z.string().refine((v) => v.split(',').every((k) => base64Key.safeParse(k.trim()).success), 'must be a comma-separated list of 32-byte base64 keys')) ?? '')
+      previousKeys: (
+        r.optional(
+          'SECRETS_PREVIOUS_KEYS',
+          z
+            .string()
+            .refine(
+              (v) => v.split(',').every((k) => base64Key.safeParse(k.trim()).success),
+              'must be a comma-separated list of 32-byte base64 keys',
+            ),
+        ) ?? ''
+      )
         .split(',')
         .map((k) => k.trim())
         .filter((k) => k.length > 0)
@@ -142,7 +169,10 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       clientId: r.optional('GRAPH_CLIENT_ID', nonEmpty),
       clientSecret: r.secret('GRAPH_CLIENT_SECRET'),
       clientCertPath: r.optional('GRAPH_CLIENT_CERT_PATH', nonEmpty),
-      notificationUrl: r.optional('GRAPH_NOTIFICATION_URL', z.url({ protocol: /^https$/, error: 'must be an https URL (Graph only posts to https)' })),
+      notificationUrl: r.optional(
+        'GRAPH_NOTIFICATION_URL',
+        z.url({ protocol: /^https$/, error: 'must be an https URL (Graph only posts to https)' }),
+      ),
       baseUrl: r.withDefault('GRAPH_BASE_URL', httpUrl, 'https://graph.microsoft.com'),
       authorityHost: r.withDefault('GRAPH_AUTHORITY_HOST', httpUrl, 'https://login.microsoftonline.com'),
     },
@@ -150,10 +180,18 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       url: r.optional('EWS_URL', httpUrl),
       autodiscoverUrl: r.optional('EWS_AUTODISCOVER_URL', httpUrl),
       autodiscoverDomain: r.optional('EWS_AUTODISCOVER_DOMAIN', nonEmpty),
-      auth: r.withDefault('EWS_AUTH', z.enum(['ntlm', 'basic', 'oauth'], { error: 'must be ntlm, basic or oauth' }), 'ntlm'),
+      auth: r.withDefault(
+        'EWS_AUTH',
+        z.enum(['ntlm', 'basic', 'oauth'], { error: 'must be ntlm, basic or oauth' }),
+        'ntlm',
+      ),
       username: r.optional('EWS_USERNAME', nonEmpty),
       password: r.secret('EWS_PASSWORD'),
-      mode: r.withDefault('EWS_MODE', z.enum(['streaming', 'push'], { error: 'must be streaming or push' }), 'streaming'),
+      mode: r.withDefault(
+        'EWS_MODE',
+        z.enum(['streaming', 'push'], { error: 'must be streaming or push' }),
+        'streaming',
+      ),
       pushCallbackUrl: r.optional('EWS_PUSH_CALLBACK_URL', httpUrl),
     },
     apns: {
@@ -161,7 +199,11 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       keyId: r.optional('APNS_KEY_ID', nonEmpty),
       teamId: r.optional('APNS_TEAM_ID', nonEmpty),
       topic: r.optional('APNS_TOPIC', nonEmpty),
-      environment: r.withDefault('APNS_ENVIRONMENT', z.enum(['production', 'sandbox'], { error: 'must be production or sandbox' }), 'production'),
+      environment: r.withDefault(
+        'APNS_ENVIRONMENT',
+        z.enum(['production', 'sandbox'], { error: 'must be production or sandbox' }),
+        'production',
+      ),
       host: r.optional('APNS_HOST', nonEmpty),
       port: r.optional('APNS_PORT', port),
       caPath: r.optional('APNS_CA_PATH', nonEmpty),
@@ -200,7 +242,11 @@ function checkCombinations(c: MailpushConfig, r: EnvironmentReader): void {
   if (c.ews.auth !== 'oauth' && c.ews.username !== undefined && c.ews.password === undefined) {
     r.problem(`EWS_PASSWORD: is required with EWS_USERNAME for EWS_AUTH=${c.ews.auth}`);
   }
-  if (c.ews.mode === 'push' && c.ews.pushCallbackUrl === undefined && (c.ews.url ?? c.ews.autodiscoverUrl ?? c.ews.autodiscoverDomain) !== undefined) {
+  if (
+    c.ews.mode === 'push' &&
+    c.ews.pushCallbackUrl === undefined &&
+    (c.ews.url ?? c.ews.autodiscoverUrl ?? c.ews.autodiscoverDomain) !== undefined
+  ) {
     r.problem('EWS_PUSH_CALLBACK_URL: is required when EWS_MODE=push');
   }
   if (c.secrets.previousKeys.length > 0 && c.secrets.key === undefined && c.secrets.keyFile === undefined) {

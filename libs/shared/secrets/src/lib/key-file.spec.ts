@@ -26,9 +26,13 @@ describe(readOrCreateKeyFile.name, () => {
 
   it('gives concurrent first starts the same key', async () => {
     const path = join(dir, 'secrets.key');
-    const outcomes = await Promise.all([readOrCreateKeyFile(path), readOrCreateKeyFile(path), readOrCreateKeyFile(path)]);
+    const outcomes = await Promise.all([
+      readOrCreateKeyFile(path),
+      readOrCreateKeyFile(path),
+      readOrCreateKeyFile(path),
+    ]);
     expect(new Set(outcomes.map((o) => o.key)).size).toBe(1);
-    expect((await readFile(path, 'utf8')).trim()).toBe(outcomes[0]?.key);
+    expect((await readFile(path, 'utf8')).trim()).toBe(outcomes[0].key);
   });
 
   it('refuses a file that does not hold a key', async () => {

@@ -50,7 +50,9 @@ describe(SecretBox.name, () => {
 
   it('names the missing key when a value was sealed with an unknown one', () => {
     const sealed = new SecretBox(newKey()).seal('secret', context);
-    expect(() => new SecretBox(newKey()).open(sealed, context)).toThrow(/neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS/);
+    expect(() => new SecretBox(newKey()).open(sealed, context)).toThrow(
+      /neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS/,
+    );
   });
 
   it('rejects keys that are not 32 bytes', () => {

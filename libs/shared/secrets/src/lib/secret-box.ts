@@ -18,7 +18,8 @@ export function keyId(key: Buffer): string {
 
 function toKey(base64: string): Key {
   const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length !== KEY_BYTES) throw new SecretsError(`a secrets key must be ${KEY_BYTES} bytes, got ${bytes.length}`);
+  if (bytes.length !== KEY_BYTES)
+    throw new SecretsError(`a secrets key must be ${KEY_BYTES} bytes, got ${bytes.length}`);
   return { id: keyId(bytes), bytes };
 }
 
@@ -53,20 +54,35 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, this.current.id, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [
+      VERSION,
+      this.current.id,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string, context: string): string {
     const parts = sealed.split('.');
     const [version, id, iv, tag, ciphertext] = parts;
-    if (parts.length !== 5 || version !== VERSION || id === undefined || iv === undefined || tag === undefined || ciphertext === undefined) {
+    if (
+      parts.length !== 5 ||
+      version !== VERSION ||
+      id === undefined ||
+      iv === undefined ||
+      tag === undefined ||
+      ciphertext === undefined
+    ) {
       throw new SecretsError('not a sealed value of this format');
     }
     const key = this.byId.get(id);
-    if (key === undefined) throw new SecretsError(`sealed with key ${id}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`);
+    if (key === undefined)
+      throw new SecretsError(`sealed with key ${id}, which is neither SECRETS_KEY nor in SECRETS_PREVIOUS_KEYS`);
     const ivBytes = Buffer.from(iv, 'base64url');
     const tagBytes = Buffer.from(tag, 'base64url');
-    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new SecretsError('sealed value is truncated');
+    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+      throw new SecretsError('sealed value is truncated');
     try {
       const decipher = createDecipheriv('aes-256-gcm', key.bytes, ivBytes);
       decipher.setAAD(Buffer.from(context, 'utf8'));

@@ -10,9 +10,13 @@ export async function secretBoxFromConfig(config: MailpushConfig, logger = new L
   const key = config.secrets.key;
   if (key !== undefined) return new SecretBox(key.reveal(), previous);
   const file = config.secrets.keyFile;
-  if (file === undefined) throw new SecretsError('SECRETS_KEY is not set (32 random bytes, base64: openssl rand -base64 32)');
+  if (file === undefined)
+    throw new SecretsError('SECRETS_KEY is not set (32 random bytes, base64: openssl rand -base64 32)');
   const outcome = await readOrCreateKeyFile(file);
-  if (outcome.created) logger.warn(`generated a new secrets key at ${file} (mode 0600); back it up: stored credentials cannot be read without it`);
+  if (outcome.created)
+    logger.warn(
+      `generated a new secrets key at ${file} (mode 0600); back it up: stored credentials cannot be read without it`,
+    );
   return new SecretBox(outcome.key, previous);
 }
 

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'dispatcher',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/dispatcher',
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'ews-watcher',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/ews-watcher',
-};

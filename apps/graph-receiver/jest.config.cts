@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'graph-receiver',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/graph-receiver',
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'registration-api',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/registration-api',
-};

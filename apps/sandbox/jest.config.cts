@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'sandbox',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/sandbox',
-};

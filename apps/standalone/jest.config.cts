@@ -1,5 +1,0 @@
-module.exports = {
-  displayName: 'standalone',
-  preset: '../../jest.preset.js',
-  coverageDirectory: '../../coverage/apps/standalone',
-};

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { createThrowawayPostgresDatabase } from '@mailpush/testing';
+import { AppProcess } from './support/app-process';
+
+const DATABASE_APPS = ['registration-api', 'ews-watcher', 'graph-receiver', 'dispatcher', 'admin-api'] as const;
+const SECRETS_KEY = randomBytes(32).toString('base64');
+
+describe('each app on its own', () => {
+  let database: Awaited<ReturnType<typeof createThrowawayPostgresDatabase>>;
+  const running: AppProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createThrowawayPostgresDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL').catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('starts every database app at once against a fresh PostgreSQL: one migrates, all become ready, all stop cleanly on SIGTERM', async () => {
+    const apps = await Promise.all(
+      DATABASE_APPS.map((name) => AppProcess.start(name, { DATABASE_URL: database.url, SECRETS_KEY })),
+    );
+    running.push(...apps);
+    await Promise.all(apps.map((app) => app.waitUntilLive()));
+
+    for (const [i, app] of apps.entries()) {
+      const ready = await fetch(`${app.url}/health/ready`);
+      expect({ app: DATABASE_APPS[i], status: ready.status }).toEqual({ app: DATABASE_APPS[i], status: 200 });
+      await expect(ready.json()).resolves.toMatchObject({ info: { database: { status: 'up' } } });
+      const metrics = await fetch(`${app.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      await expect(metrics.text()).resolves.toContain(`app="${DATABASE_APPS[i]}"`);
+    }
+
+    const exits = await Promise.all(apps.map((app) => app.stop('SIGTERM')));
+    expect(exits.map((e) => e.code)).toEqual(DATABASE_APPS.map(() => 0));
+    const applied = exits.flatMap((e) => e.stdout.split('\n')).filter((line) => line.includes('applied migration'));
+    expect(applied.length).toBeGreaterThan(0);
+    expect(new Set(applied.map((line) => (JSON.parse(line) as { migration?: string }).migration)).size).toBe(
+      applied.length,
+    );
+  });
+
+  it('starts the sandbox without any database and answers its health endpoints', async () => {
+    const sut = await AppProcess.start('sandbox', {});
+    running.push(sut);
+    await sut.waitUntilLive();
+
+    expect((await fetch(`${sut.url}/health/ready`)).status).toBe(200);
+    expect((await sut.stop('SIGTERM')).code).toBe(0);
+  });
+
+  it('exits at once, naming DATABASE_URL, when it is not a supported URL', async () => {
+    const sut = await AppProcess.start('registration-api', { DATABASE_URL: 'foo://x', SECRETS_KEY });
+
+    const exit = await sut.waitForExit(10_000);
+
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('Invalid configuration for registration-api');
+    expect(exit.stderr).toMatch(/DATABASE_URL: has unsupported scheme "foo:"/);
+  });
+
+  it('names every missing and bad variable in one message', async () => {
+    const sut = await AppProcess.start('dispatcher', { PORT: 'eighty', SECRETS_KEY: 'short' });
+
+    const exit = await sut.waitForExit(10_000);
+
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('DATABASE_URL: is required by dispatcher');
+    expect(exit.stderr).toContain('PORT: must be a number');
+    expect(exit.stderr).toContain('SECRETS_KEY: must be 32 bytes encoded as base64');
+    expect(exit.stderr).not.toContain('short');
+  });
+});
