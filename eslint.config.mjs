@@ -88,7 +88,7 @@ export default [
   },
   {
     // Tests may use testing libraries; production code may not.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/shared/testing/src/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/shared/testing/src/**/*.ts', 'tools/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ fromTests: true }),
       'no-restricted-syntax': 'off',

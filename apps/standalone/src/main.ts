@@ -12,8 +12,10 @@ void runApp({
     `  database   ${config.database.target.driver === 'sqlite' ? config.database.target.path : config.database.target.driver}`,
     `  health     ${url}/health/ready`,
     `  metrics    ${url}/metrics`,
+    ...(config.secrets.key === undefined && config.secrets.keyFile !== undefined
+      ? [`  key file   ${config.secrets.keyFile} (back it up)`]
+      : []),
     '',
-    'Next: configure a mail source (EWS_* or GRAPH_*) and a push provider (APNS_* or FCM_*), see README.md.',
-    'Stop with Ctrl-C.',
+    'Next: docs/configuration.md lists every setting. Stop with Ctrl-C.',
   ],
 });

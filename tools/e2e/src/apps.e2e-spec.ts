@@ -37,11 +37,8 @@ describe('each app on its own', () => {
 
     const exits = await Promise.all(apps.map((app) => app.stop('SIGTERM')));
     expect(exits.map((e) => e.code)).toEqual(DATABASE_APPS.map(() => 0));
-    const applied = exits.flatMap((e) => e.stdout.split('\n')).filter((line) => line.includes('applied migration'));
-    expect(applied.length).toBeGreaterThan(0);
-    expect(new Set(applied.map((line) => (JSON.parse(line) as { migration?: string }).migration)).size).toBe(
-      applied.length,
-    );
+    const migrated = exits.filter((e) => e.stdout.includes('applied migrations:'));
+    expect(migrated).toHaveLength(1);
   });
 
   it('starts the sandbox without any database and answers its health endpoints', async () => {

@@ -12,6 +12,7 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-admin-token"]',
   'res.headers["set-cookie"]',
+  'password',
   '*.password',
   '*.clientSecret',
   '*.accessToken',

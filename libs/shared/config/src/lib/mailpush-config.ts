@@ -21,7 +21,7 @@ export interface MailpushConfig {
     readonly name: AppName;
     readonly host: string;
     readonly port: number;
-    /** Prometheus scrape port; `undefined` serves `/metrics` on the app port. */
+    /** A second port that also serves `/metrics`, so scrapes need not reach the public listener. */
     readonly metricsPort: number | undefined;
     readonly shutdownTimeoutMs: number;
     readonly logLevel: LogLevel;
