@@ -1,3 +1,11 @@
 import baseConfig from '../../eslint.config.mjs';
 
-export default [...baseConfig];
+export default [
+  ...baseConfig,
+  {
+    // workspace-checks reads the environment by design (see the root config); this repeats the exemption for lint
+    // runs whose base path is this project.
+    files: ['**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+];

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import {
+  DeviceRegistrationEntity,
+  type DevicePlatform,
+  type PushEnvironment,
+} from '../entities/device-registration.entity';
+import type { JsonObject } from '../entities/json-object';
+import { storedNow } from './stored-now';
+
+export interface NewDeviceRegistration {
+  readonly deviceId: string;
+  readonly platform: DevicePlatform;
+  readonly pushToken: string;
+  readonly appId: string;
+  readonly environment: PushEnvironment;
+  readonly locale?: string | null;
+  readonly settings?: JsonObject;
+  readonly status: string;
+  readonly expiresAt: Date;
+}
+
+export type DeviceRegistrationChanges = Partial<
+  Pick<
+    DeviceRegistrationEntity,
+    | 'pushToken'
+    | 'appId'
+    | 'environment'
+    | 'locale'
+    | 'settings'
+    | 'status'
+    | 'expiresAt'
+    | 'failureCount'
+    | 'lastPushAt'
+  >
+>;
+
+/**
+ * Device registrations. Every query names the mailbox that owns the registration, so a caller can only
+ * ever reach the registrations of the mailbox it acts for.
+ */
+@Injectable()
+export class DeviceRegistrationRepository {
+  private readonly rows: Repository<DeviceRegistrationEntity>;
+
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    this.rows = dataSource.getRepository(DeviceRegistrationEntity);
+  }
+
+  async create(mailboxId: string, input: NewDeviceRegistration): Promise<DeviceRegistrationEntity> {
+    const now = storedNow();
+    return this.insert({
+      id: randomUUID(),
+      mailboxId,
+      deviceId: input.deviceId,
+      platform: input.platform,
+      pushToken: input.pushToken,
+      appId: input.appId,
+      environment: input.environment,
+      locale: input.locale ?? null,
+      settings: input.settings ?? {},
+      status: input.status,
+      expiresAt: input.expiresAt,
+      failureCount: 0,
+      lastPushAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  findForMailbox(mailboxId: string): Promise<DeviceRegistrationEntity[]> {
+    return this.rows.find({ where: { mailboxId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findOne(mailboxId: string, registrationId: string): Promise<DeviceRegistrationEntity | null> {
+    return this.rows.findOneBy({ mailboxId, id: registrationId });
+  }
+
+  findByDevice(mailboxId: string, deviceId: string): Promise<DeviceRegistrationEntity | null> {
+    return this.rows.findOneBy({ mailboxId, deviceId });
+  }
+
+  countForMailbox(mailboxId: string): Promise<number> {
+    return this.rows.countBy({ mailboxId });
+  }
+
+  /** Applies the changes; `null` when the mailbox has no such registration. */
+  async update(
+    mailboxId: string,
+    registrationId: string,
+    changes: DeviceRegistrationChanges,
+  ): Promise<DeviceRegistrationEntity | null> {
+    const result = await this.rows.update({ mailboxId, id: registrationId }, { ...changes, updatedAt: storedNow() });
+    if ((result.affected ?? 0) === 0) return null;
+    return this.findOne(mailboxId, registrationId);
+  }
+
+  /** `false` when the mailbox has no such registration. */
+  async delete(mailboxId: string, registrationId: string): Promise<boolean> {
+    const result = await this.rows.delete({ mailboxId, id: registrationId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async insert(values: DeviceRegistrationEntity): Promise<DeviceRegistrationEntity> {
+    const row = Object.assign(new DeviceRegistrationEntity(), values);
+    await this.rows.insert(row);
+    return row;
+  }
+}
