@@ -1,7 +1,7 @@
 export { PersistenceModule, type PersistenceModuleOptions } from './lib/persistence.module';
 export { DatabaseReadinessCheck } from './lib/database-readiness.check';
 export { createDataSource, type DataSourceSettings } from './lib/data-source/create-data-source';
-export { pendingMigrations, runPendingMigrations } from './lib/data-source/run-migrations';
+export { openMigratedDataSource, pendingMigrations, runPendingMigrations } from './lib/data-source/run-migrations';
 export { TypeOrmNestLogger } from './lib/data-source/typeorm-nest.logger';
 
 export { PERSISTENCE_ENTITIES } from './lib/entities/persistence-entities';

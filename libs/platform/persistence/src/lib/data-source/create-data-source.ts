@@ -42,7 +42,8 @@ export function createDataSource(target: DatabaseTarget, settings: DataSourceSet
 
   switch (target.driver) {
     case 'sqlite': {
-      if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+      // Owner-only: the folder holds device tokens, and in standalone the secrets key.
+      if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true, mode: 0o700 });
       return new DataSource({
         ...common,
         type: 'better-sqlite3',

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import type { DatabaseTarget } from '@mailpush/config';
 import { MigrationExecutor, type DataSource, type QueryRunner } from 'typeorm';
+import { createDataSource, type DataSourceSettings } from './create-data-source';
 
 /**
  * Names of the migrations this build has that the database has not applied yet, oldest first.
@@ -112,4 +114,20 @@ async function withSqlServerLock<T>(dataSource: DataSource, logger: Logger, work
   } finally {
     await pool.close();
   }
+}
+
+/** Connects a data source for `target` and brings its schema up to date (under the migration lock). */
+export async function openMigratedDataSource(
+  target: DatabaseTarget,
+  settings?: DataSourceSettings,
+): Promise<DataSource> {
+  const dataSource = createDataSource(target, settings);
+  await dataSource.initialize();
+  try {
+    await runPendingMigrations(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
 }

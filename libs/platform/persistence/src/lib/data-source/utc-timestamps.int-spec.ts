@@ -8,7 +8,7 @@ import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing'
 import type { DataSource } from 'typeorm';
 import { MailboxEntity } from '../entities/mailbox.entity';
 import { createDataSource } from './create-data-source';
-import { runPendingMigrations } from './run-migrations';
+import { openMigratedDataSource } from './run-migrations';
 
 Logger.overrideLogger(['error', 'warn']);
 
@@ -28,9 +28,7 @@ describe(createDataSource.name, () => {
 
     beforeAll(async () => {
       db = await database.create();
-      sut = createDataSource(db.target);
-      await sut.initialize();
-      await runPendingMigrations(sut);
+      sut = await openMigratedDataSource(db.target);
     });
 
     afterAll(async () => {

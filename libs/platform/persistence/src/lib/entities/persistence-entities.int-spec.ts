@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { createDataSource } from '../data-source/create-data-source';
-import { runPendingMigrations } from '../data-source/run-migrations';
+import { openMigratedDataSource } from '../data-source/run-migrations';
 import { AuditLogEntity } from './audit-log.entity';
 import { DeliveryLogEntity } from './delivery-log.entity';
 import { DeviceRegistrationEntity } from './device-registration.entity';
@@ -179,9 +178,7 @@ describe('PERSISTENCE_ENTITIES', () => {
 
     beforeAll(async () => {
       db = await database.create();
-      sut = createDataSource(db.target);
-      await sut.initialize();
-      await runPendingMigrations(sut);
+      sut = await openMigratedDataSource(db.target);
       for (const [entity, row] of SAMPLES) await sut.getRepository(entity).insert(row);
     });
 

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../data-source/create-data-source';
-import { runPendingMigrations } from '../data-source/run-migrations';
+import { openMigratedDataSource } from '../data-source/run-migrations';
 import { AuditLogRepository } from './audit-log.repository';
 
 Logger.overrideLogger(['error', 'warn']);
@@ -15,9 +14,7 @@ describe(AuditLogRepository.name, () => {
 
     beforeAll(async () => {
       db = await database.create();
-      dataSource = createDataSource(db.target);
-      await dataSource.initialize();
-      await runPendingMigrations(dataSource);
+      dataSource = await openMigratedDataSource(db.target);
       sut = new AuditLogRepository(dataSource);
     });
 

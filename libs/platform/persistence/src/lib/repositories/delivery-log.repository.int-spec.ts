@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../data-source/create-data-source';
-import { runPendingMigrations } from '../data-source/run-migrations';
+import { openMigratedDataSource } from '../data-source/run-migrations';
 import { DeliveryLogEntity } from '../entities/delivery-log.entity';
 import { DeliveryLogRepository } from './delivery-log.repository';
 
@@ -20,9 +19,7 @@ describe(DeliveryLogRepository.name, () => {
 
     beforeAll(async () => {
       db = await database.create();
-      dataSource = createDataSource(db.target);
-      await dataSource.initialize();
-      await runPendingMigrations(dataSource);
+      dataSource = await openMigratedDataSource(db.target);
       sut = new DeliveryLogRepository(dataSource);
     });
 

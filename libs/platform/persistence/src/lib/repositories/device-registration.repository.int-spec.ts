@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../data-source/create-data-source';
-import { runPendingMigrations } from '../data-source/run-migrations';
+import { openMigratedDataSource } from '../data-source/run-migrations';
 import { DeviceRegistrationRepository, type NewDeviceRegistration } from './device-registration.repository';
 import { MailboxRepository } from './mailbox.repository';
 
@@ -33,9 +32,7 @@ describe(DeviceRegistrationRepository.name, () => {
 
     beforeAll(async () => {
       db = await database.create();
-      dataSource = createDataSource(db.target);
-      await dataSource.initialize();
-      await runPendingMigrations(dataSource);
+      dataSource = await openMigratedDataSource(db.target);
       sut = new DeviceRegistrationRepository(dataSource);
       const mailboxes = new MailboxRepository(dataSource);
       ada = (

@@ -3,8 +3,7 @@ import { Logger } from '@nestjs/common';
 import { SecretBox } from '@mailpush/secrets';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../data-source/create-data-source';
-import { runPendingMigrations } from '../data-source/run-migrations';
+import { openMigratedDataSource } from '../data-source/run-migrations';
 import { MailConnectionEntity } from '../entities/mail-connection.entity';
 import { MailConnectionRepository } from './mail-connection.repository';
 
@@ -21,9 +20,7 @@ describe(MailConnectionRepository.name, () => {
 
     beforeAll(async () => {
       db = await database.create();
-      dataSource = createDataSource(db.target);
-      await dataSource.initialize();
-      await runPendingMigrations(dataSource);
+      dataSource = await openMigratedDataSource(db.target);
       secrets = new SecretBox(randomBytes(32).toString('base64'));
       sut = new MailConnectionRepository(dataSource, secrets);
     });

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../data-source/create-data-source';
-import { runPendingMigrations } from '../data-source/run-migrations';
+import { openMigratedDataSource } from '../data-source/run-migrations';
 import { MailboxRepository, type NewMailbox } from './mailbox.repository';
 
 Logger.overrideLogger(['error', 'warn']);
@@ -19,9 +18,7 @@ describe(MailboxRepository.name, () => {
 
     beforeAll(async () => {
       db = await database.create();
-      dataSource = createDataSource(db.target);
-      await dataSource.initialize();
-      await runPendingMigrations(dataSource);
+      dataSource = await openMigratedDataSource(db.target);
       sut = new MailboxRepository(dataSource);
     });
 
