@@ -4,7 +4,12 @@ import { AppModule } from './app.module';
 void runApp({
   config: {
     app: 'standalone',
-    defaults: { DATABASE_URL: 'sqlite:./data/mailpush.db', SECRETS_KEY_FILE: './data/secrets.key' },
+    defaults: {
+      DATABASE_URL: 'sqlite:./data/mailpush.db',
+      SECRETS_KEY_FILE: './data/secrets.key',
+      // Ctrl-C at a terminal should end it within 5 s even if a request hangs.
+      SHUTDOWN_TIMEOUT_MS: '4000',
+    },
   },
   module: (config) => AppModule.forRoot(config),
   banner: (config, url) => [
