@@ -103,3 +103,30 @@ describe(loadConfig.name, () => {
     expect(sut.ews.password?.reveal()).toBe('pa55word');
   });
 });
+
+describe('loadConfig: bus and shard settings', () => {
+  it('reads the retry schedule and shard settings, with defaults', () => {
+    const sut = loadConfig(
+      { app: 'dispatcher' },
+      { AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672', AMQP_RETRY_DELAYS_MS: '100, 2000', MEMBER_ID: 'pod-1' },
+    );
+
+    expect(sut.amqp.retryDelaysMs).toEqual([100, 2000]);
+    expect(sut.amqp.prefetch).toBe(20);
+    expect(sut.shards).toEqual({ count: 256, memberId: 'pod-1', leaseTtlMs: 15000, renewIntervalMs: 5000 });
+  });
+
+  it('refuses a renew interval that would let one missed renewal lose the lease', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        { app: 'ews-watcher' },
+        { LEASE_TTL_MS: '10000', LEASE_RENEW_INTERVAL_MS: '6000', AMQP_RETRY_DELAYS_MS: 'soon' },
+      ),
+    );
+
+    expect(problems).toEqual([
+      'AMQP_RETRY_DELAYS_MS: must be a comma-separated list of milliseconds, e.g. 1000,5000,30000 (got "soon")',
+      'LEASE_RENEW_INTERVAL_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-target';
 import { LOG_LEVELS, type AppName, type MailpushConfig } from './mailpush-config';
@@ -150,8 +151,29 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
         .map((k) => new Secret(k)),
       keyFile: r.optional('SECRETS_KEY_FILE', nonEmpty),
     },
-    amqp: { url: r.secret('AMQP_URL', amqpUrl) },
+    amqp: {
+      url: r.secret('AMQP_URL', amqpUrl),
+      prefetch: r.withDefault('AMQP_PREFETCH', positiveInt, 20),
+      retryDelaysMs: r.withDefault(
+        'AMQP_RETRY_DELAYS_MS',
+        z
+          .string()
+          .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be a comma-separated list of milliseconds, e.g. 1000,5000,30000')
+          .transform((v) => v.split(',').map((d) => Number(d.trim()))),
+        [1000, 5000, 30000],
+      ),
+    },
     redis: { url: r.secret('REDIS_URL', redisUrl) },
+    shards: {
+      count: r.withDefault('SHARD_COUNT', positiveInt, 256),
+      memberId: r.withDefault(
+        'MEMBER_ID',
+        z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -'),
+        hostname(),
+      ),
+      leaseTtlMs: r.withDefault('LEASE_TTL_MS', positiveInt, 15_000),
+      renewIntervalMs: r.withDefault('LEASE_RENEW_INTERVAL_MS', positiveInt, 5_000),
+    },
     auth: {
       jwksUrl: r.optional('AUTH_JWKS_URL', httpUrl),
       issuer: r.optional('AUTH_ISSUER', nonEmpty),
@@ -248,6 +270,11 @@ function checkCombinations(c: MailpushConfig, r: EnvironmentReader): void {
     (c.ews.url ?? c.ews.autodiscoverUrl ?? c.ews.autodiscoverDomain) !== undefined
   ) {
     r.problem('EWS_PUSH_CALLBACK_URL: is required when EWS_MODE=push');
+  }
+  if (c.shards.renewIntervalMs * 2 > c.shards.leaseTtlMs) {
+    r.problem(
+      'LEASE_RENEW_INTERVAL_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease',
+    );
   }
   if (c.secrets.previousKeys.length > 0 && c.secrets.key === undefined && c.secrets.keyFile === undefined) {
     r.problem('SECRETS_KEY: is required when SECRETS_PREVIOUS_KEYS is set');

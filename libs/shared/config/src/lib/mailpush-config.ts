@@ -40,8 +40,23 @@ export interface MailpushConfig {
     /** Where the standalone server keeps (and on first start generates) its key when `SECRETS_KEY` is unset. */
     readonly keyFile: string | undefined;
   };
-  readonly amqp: { readonly url: Secret | undefined };
+  readonly amqp: {
+    /** RabbitMQ; `undefined` means the in-process bus (standalone only). */
+    readonly url: Secret | undefined;
+    /** Unacknowledged deliveries per consumer. */
+    readonly prefetch: number;
+    /** Delay before each retry of a failed handler; after the last one the message is dead-lettered. */
+    readonly retryDelaysMs: readonly number[];
+  };
   readonly redis: { readonly url: Secret | undefined };
+  readonly shards: {
+    /** Virtual shards mailboxes are spread over; fixed for the life of a deployment. */
+    readonly count: number;
+    /** Stable id of this member, e.g. the pod name; a restart with the same id gets its shards back. */
+    readonly memberId: string;
+    readonly leaseTtlMs: number;
+    readonly renewIntervalMs: number;
+  };
   readonly auth: {
     readonly jwksUrl: string | undefined;
     readonly issuer: string | undefined;

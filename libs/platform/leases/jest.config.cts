@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'leases',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/platform/leases',
+};
