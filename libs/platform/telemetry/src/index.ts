@@ -1,0 +1,1 @@
+export { Telemetry, startTelemetry, currentTelemetry, activeTraceFields, type TelemetryOptions } from './lib/telemetry';

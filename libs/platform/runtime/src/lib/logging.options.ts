@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import type { MailpushConfig } from '@mailpush/config';
+import { activeTraceFields } from '@mailpush/telemetry';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -31,6 +32,8 @@ export function loggingOptions(config: MailpushConfig): Params {
       level: config.app.logLevel,
       base: { app: config.app.name },
       timestamp: stdTimeFunctions.isoTime,
+      // Every line logged inside a traced operation carries its trace_id and span_id.
+      mixin: activeTraceFields,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       ...(config.app.logPretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),

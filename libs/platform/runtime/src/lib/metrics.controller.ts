@@ -7,7 +7,7 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+  scrape(): Promise<string> {
+    return this.metrics.text();
   }
 }

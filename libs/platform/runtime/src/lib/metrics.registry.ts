@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '@mailpush/config';
+import { currentTelemetry } from '@mailpush/telemetry';
 
-/** The Prometheus registry of this process: default Node.js metrics plus HTTP server timings. */
+/**
+ * The Prometheus view of this process: prom-client's Node.js and HTTP server metrics, followed by every
+ * OpenTelemetry metric the libraries record (bus, leases, ...).
+ */
 @Injectable()
 export class MetricsRegistry {
   readonly registry = new Registry();
@@ -18,5 +22,12 @@ export class MetricsRegistry {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
+  }
+
+  /** Everything, as Prometheus text. */
+  async text(): Promise<string> {
+    const own = await this.registry.metrics();
+    const telemetry = currentTelemetry();
+    return telemetry === undefined ? own : `${own}\n${await telemetry.prometheusText()}`;
   }
 }

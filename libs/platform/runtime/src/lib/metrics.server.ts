@@ -22,7 +22,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         res.writeHead(404).end();
         return;
       }
-      this.metrics.registry.metrics().then(
+      this.metrics.text().then(
         (body) => res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(body),
         (error: unknown) => {
           this.logger.error({ err: error }, 'metrics scrape failed');

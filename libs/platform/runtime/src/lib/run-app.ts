@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig, processEnvironment, type AppConfigSpec, type MailpushConfig } from '@mailpush/config';
+import { currentTelemetry, startTelemetry } from '@mailpush/telemetry';
 import { RuntimeModule } from './runtime.module';
 
 export interface AppDefinition {
@@ -30,6 +31,9 @@ function rootModule(definition: AppDefinition, config: MailpushConfig): DynamicM
 
 /** Builds and starts one app on its configuration. Throws `ConfigError` before anything starts if it is bad. */
 export async function startApp(definition: AppDefinition, config: MailpushConfig): Promise<RunningApp> {
+  // Before Nest creates the HTTP server, so incoming and outgoing requests are traced. Process-wide: it
+  // outlives this app and is flushed by runApp when the process ends.
+  startTelemetry(config);
   const app = await NestFactory.create<NestExpressApplication>(rootModule(definition, config), {
     bufferLogs: true,
     abortOnError: false,
@@ -98,16 +102,29 @@ export async function runApp(definition: AppDefinition): Promise<void> {
   }
 
   const onSignal = (signal: NodeJS.Signals): void => {
-    running.stop(signal).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(
-          `${definition.config.app}: ${error instanceof Error ? error.message : String(error)}; exiting anyway\n`,
-        );
-        process.exit(1);
-      },
-    );
+    running
+      .stop(signal)
+      // A second at most: an unreachable collector must not hold the exit past the shutdown bound.
+      .then(() => flushTelemetry(1000))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(
+            `${definition.config.app}: ${error instanceof Error ? error.message : String(error)}; exiting anyway\n`,
+          );
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+/** Sends buffered spans and metrics to the exporters, but never holds the exit for longer than `withinMs`. */
+async function flushTelemetry(withinMs: number): Promise<void> {
+  const telemetry = currentTelemetry();
+  if (telemetry === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([telemetry.shutdown(), new Promise((resolve) => (timer = setTimeout(resolve, withinMs).unref()))]);
+  clearTimeout(timer);
 }
