@@ -4,6 +4,16 @@ import { AppProcess } from './support/app-process';
 
 const DATABASE_APPS = ['registration-api', 'ews-watcher', 'graph-receiver', 'dispatcher', 'admin-api'] as const;
 const SECRETS_KEY = randomBytes(32).toString('base64');
+const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** What each app checks before it reports ready, beyond the database. */
+const DEPENDENCIES: Record<(typeof DATABASE_APPS)[number], readonly string[]> = {
+  'registration-api': ['database', 'bus'],
+  'ews-watcher': ['database', 'bus', 'leases'],
+  'graph-receiver': ['database', 'bus', 'leases'],
+  dispatcher: ['database', 'bus'],
+  'admin-api': ['database', 'bus'],
+};
 
 describe('each app on its own', () => {
   let database: Awaited<ReturnType<typeof createThrowawayPostgresDatabase>>;
@@ -21,7 +31,9 @@ describe('each app on its own', () => {
 
   it('starts every database app at once against a fresh PostgreSQL: one migrates, all become ready, all stop cleanly on SIGTERM', async () => {
     const apps = await Promise.all(
-      DATABASE_APPS.map((name) => AppProcess.start(name, { DATABASE_URL: database.url, SECRETS_KEY })),
+      DATABASE_APPS.map((name) =>
+        AppProcess.start(name, { DATABASE_URL: database.url, SECRETS_KEY, AMQP_URL, REDIS_URL }),
+      ),
     );
     running.push(...apps);
     await Promise.all(apps.map((app) => app.waitUntilLive()));
@@ -29,7 +41,9 @@ describe('each app on its own', () => {
     for (const [i, app] of apps.entries()) {
       const ready = await fetch(`${app.url}/health/ready`);
       expect({ app: DATABASE_APPS[i], status: ready.status }).toEqual({ app: DATABASE_APPS[i], status: 200 });
-      await expect(ready.json()).resolves.toMatchObject({ info: { database: { status: 'up' } } });
+      const health = (await ready.json()) as { info: Record<string, { status: string }> };
+      expect(Object.keys(health.info).sort()).toEqual([...DEPENDENCIES[DATABASE_APPS[i] ?? 'dispatcher']].sort());
+      expect(Object.values(health.info).map((d) => d.status)).toEqual(Object.keys(health.info).map(() => 'up'));
       const metrics = await fetch(`${app.url}/metrics`);
       expect(metrics.status).toBe(200);
       await expect(metrics.text()).resolves.toContain(`app="${DATABASE_APPS[i]}"`);

@@ -29,7 +29,9 @@ describe('standalone server', () => {
 
     const ready = await fetch(`${sut.url}/health/ready`);
     expect(ready.status).toBe(200);
-    await expect(ready.json()).resolves.toMatchObject({ info: { database: { status: 'up' } } });
+    await expect(ready.json()).resolves.toMatchObject({
+      info: { database: { status: 'up' }, bus: { status: 'up' }, leases: { status: 'up' } },
+    });
     const exit = await sut.stop('SIGINT', 5_000);
 
     expect(exit.code).toBe(0);
