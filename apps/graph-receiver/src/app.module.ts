@@ -1,21 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { MailpushConfig } from '@mailpush/config';
-import { LeasesModule } from '@mailpush/leases';
-import { MessagingModule } from '@mailpush/messaging';
-import { PersistenceModule } from '@mailpush/persistence';
-import { SecretsModule } from '@mailpush/secrets';
+import { FoundationModule } from '@mailpush/foundation';
 
 @Module({})
 export class AppModule {
   static forRoot(config: MailpushConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        SecretsModule.forRoot(config),
-        PersistenceModule.forRoot(config.database),
-        MessagingModule.forRoot(config),
-        LeasesModule.forRoot(config),
-      ],
-    };
+    return { module: AppModule, imports: [FoundationModule.forRoot(config, { leases: true })] };
   }
 }

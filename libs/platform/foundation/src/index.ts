@@ -1,0 +1,1 @@
+export { FoundationModule, type FoundationOptions } from './lib/foundation.module';
