@@ -19,25 +19,55 @@ const typeConstraints = (extra) => [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...extra] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
 ];
-const scopeConstraints = [
+/** Production code never reaches the simulators; tests may drive them. */
+const noSandbox = (fromTests) => (fromTests ? [] : ['scope:sandbox']);
+const scopeConstraints = (fromTests) => [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', 'scope:testing'] },
   // A mail source never reaches into dispatch, nor into the other mail source: they meet on the bus.
   {
     sourceTag: 'scope:mail-ews',
-    notDependOnLibsWithTags: ['scope:dispatch', 'scope:mail-graph', 'scope:registration', 'scope:admin'],
+    notDependOnLibsWithTags: [
+      'scope:dispatch',
+      'scope:mail-graph',
+      'scope:registration',
+      'scope:admin',
+      ...noSandbox(fromTests),
+    ],
   },
   {
     sourceTag: 'scope:mail-graph',
-    notDependOnLibsWithTags: ['scope:dispatch', 'scope:mail-ews', 'scope:registration', 'scope:admin'],
+    notDependOnLibsWithTags: [
+      'scope:dispatch',
+      'scope:mail-ews',
+      'scope:registration',
+      'scope:admin',
+      ...noSandbox(fromTests),
+    ],
   },
   {
     sourceTag: 'scope:dispatch',
-    notDependOnLibsWithTags: ['scope:mail-ews', 'scope:mail-graph', 'scope:registration', 'scope:admin'],
+    notDependOnLibsWithTags: [
+      'scope:mail-ews',
+      'scope:mail-graph',
+      'scope:registration',
+      'scope:admin',
+      ...noSandbox(fromTests),
+    ],
   },
   {
     sourceTag: 'scope:registration',
-    notDependOnLibsWithTags: ['scope:mail-ews', 'scope:mail-graph', 'scope:dispatch', 'scope:admin'],
+    notDependOnLibsWithTags: [
+      'scope:mail-ews',
+      'scope:mail-graph',
+      'scope:dispatch',
+      'scope:admin',
+      ...noSandbox(fromTests),
+    ],
+  },
+  {
+    sourceTag: 'scope:sandbox',
+    onlyDependOnLibsWithTags: ['scope:sandbox', 'scope:platform', 'scope:shared', 'scope:testing'],
   },
 ];
 const boundaries = ({ fromTests }) => [
@@ -46,7 +76,7 @@ const boundaries = ({ fromTests }) => [
     enforceBuildableLibDependency: true,
     banTransitiveDependencies: false,
     allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-    depConstraints: [...typeConstraints(fromTests ? ['type:testing'] : []), ...scopeConstraints],
+    depConstraints: [...typeConstraints(fromTests ? ['type:testing'] : []), ...scopeConstraints(fromTests)],
   },
 ];
 

@@ -16,6 +16,7 @@ export {
   type SubscribeOptions,
 } from './lib/port/event-bus.port';
 export { PublishFailedError, type PublishFailure } from './lib/port/publish-failed.error';
+export { NonRetryableError } from './lib/port/non-retryable.error';
 export { HandlerRegistrationError } from './lib/port/handler-registration.error';
 export { InProcessEventBus, type InProcessEventBusOptions } from './lib/in-process/in-process-event-bus.adapter';
 export {

@@ -4,6 +4,7 @@ import { defineMessage } from '../lib/contracts/message.contract';
 import { MessageValidationError } from '../lib/contracts/message-validation.error';
 import type { DeadLetter, EventBus, ReceivedMessage } from '../lib/port/event-bus.port';
 import { HandlerRegistrationError } from '../lib/port/handler-registration.error';
+import { NonRetryableError } from '../lib/port/non-retryable.error';
 import { PublishFailedError } from '../lib/port/publish-failed.error';
 import { Deferred } from './deferred';
 import { installTestTracing, type TestTracing } from './test-tracing';
@@ -209,6 +210,32 @@ export function describeEventBusBehaviour(harness: EventBusHarness): void {
           reason: expect.stringContaining('mailbox store unavailable (try 3)') as unknown,
           firstFailedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
           payload: { name: 'ada', n: 1 },
+        }),
+      ]);
+    });
+
+    it('dead-letters at once when the handler throws NonRetryableError', async () => {
+      const sut = createBus({ retryDelaysMs: [50, 100] });
+      let tries = 0;
+      await sut.subscribe(
+        Greeted,
+        () => {
+          tries += 1;
+          throw new NonRetryableError('payload too large for APNs');
+        },
+        { group: 'alpha' },
+      );
+      await sut.start();
+
+      const { id } = await sut.publish(Greeted, { name: 'ada', n: 1 });
+
+      const letters = await deadLetters(sut, 'alpha', 1);
+      expect(tries).toBe(1);
+      expect(letters).toEqual([
+        expect.objectContaining({
+          id,
+          attempts: 1,
+          reason: expect.stringContaining('payload too large for APNs') as unknown,
         }),
       ]);
     });

@@ -29,6 +29,10 @@ const positiveInt = z.coerce
   .number({ error: 'must be a number' })
   .int('must be a whole number')
   .positive('must be positive');
+const nonNegativeInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must not be negative');
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const amqpUrl = z.url({ protocol: /^amqps?$/, error: 'must be an amqp:// or amqps:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
@@ -185,7 +189,19 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
         .filter((c) => c.length > 0),
     },
     admin: { token: r.secret('ADMIN_TOKEN', z.string().min(16, 'must be at least 16 characters')) },
-    registration: { ttlDays: r.withDefault('REGISTRATION_TTL_DAYS', positiveInt, 30) },
+    registration: {
+      ttlDays: r.withDefault('REGISTRATION_TTL_DAYS', positiveInt, 30),
+      bodyLimitBytes: r.withDefault('REGISTRATION_BODY_LIMIT_BYTES', positiveInt, 16_384),
+      rateLimitPerMinute: r.withDefault('REGISTRATION_RATE_LIMIT_PER_MINUTE', positiveInt, 120),
+    },
+    dispatch: {
+      coalesceMs: r.withDefault('DISPATCH_COALESCE_MS', nonNegativeInt, 250),
+      dedupeTtlSeconds: r.withDefault('DISPATCH_DEDUPE_TTL_SECONDS', positiveInt, 7 * 24 * 3600),
+      pushAttempts: r.withDefault('DISPATCH_PUSH_ATTEMPTS', positiveInt, 3),
+      maxInlineRetryMs: r.withDefault('DISPATCH_MAX_INLINE_RETRY_MS', nonNegativeInt, 10_000),
+      circuitOpenMs: r.withDefault('DISPATCH_CIRCUIT_OPEN_MS', positiveInt, 60_000),
+      deliveryLogRetentionDays: r.withDefault('DELIVERY_LOG_RETENTION_DAYS', positiveInt, 7),
+    },
     graph: {
       tenantId: r.optional('GRAPH_TENANT_ID', nonEmpty),
       clientId: r.optional('GRAPH_CLIENT_ID', nonEmpty),
@@ -237,7 +253,12 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       tokenUrl: r.optional('FCM_TOKEN_URL', httpUrl),
       caPath: r.optional('FCM_CA_PATH', nonEmpty),
     },
-    sandbox: { enabled: r.withDefault('SANDBOX', bool, false) },
+    sandbox: {
+      enabled: r.withDefault('SANDBOX', bool, false),
+      dir: r.withDefault('SANDBOX_DIR', nonEmpty, './data/sandbox'),
+      apnsPort: r.withDefault('SANDBOX_APNS_PORT', port, 0),
+      fcmPort: r.withDefault('SANDBOX_FCM_PORT', port, 0),
+    },
     telemetry: { otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl) },
   };
 

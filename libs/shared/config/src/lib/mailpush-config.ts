@@ -64,7 +64,27 @@ export interface MailpushConfig {
     readonly mailboxClaims: readonly string[];
   };
   readonly admin: { readonly token: Secret | undefined };
-  readonly registration: { readonly ttlDays: number };
+  readonly registration: {
+    readonly ttlDays: number;
+    /** Largest request body the registration API reads; larger ones get 413. */
+    readonly bodyLimitBytes: number;
+    /** Requests per minute one caller (mailbox) may make to the registration API. */
+    readonly rateLimitPerMinute: number;
+  };
+  readonly dispatch: {
+    /** A burst of changes to one mailbox within this window becomes one push per device. 0 turns it off. */
+    readonly coalesceMs: number;
+    /** How long a pushed change id is remembered, so a redelivery never pushes twice. */
+    readonly dedupeTtlSeconds: number;
+    /** Sends tried in-process per push (retryable errors, with backoff) before the message goes back to the bus. */
+    readonly pushAttempts: number;
+    /** Longest `Retry-After` waited in-process; longer waits go back to the bus's retry schedule. */
+    readonly maxInlineRetryMs: number;
+    /** How long a credential that failed authentication (APNs 403) stays unused. */
+    readonly circuitOpenMs: number;
+    /** delivery_log rows older than this are deleted. */
+    readonly deliveryLogRetentionDays: number;
+  };
   readonly graph: {
     readonly tenantId: string | undefined;
     readonly clientId: string | undefined;
@@ -101,6 +121,14 @@ export interface MailpushConfig {
     readonly tokenUrl: string | undefined;
     readonly caPath: string | undefined;
   };
-  readonly sandbox: { readonly enabled: boolean };
+  readonly sandbox: {
+    readonly enabled: boolean;
+    /** Where the simulators keep their CA certificate, APNs key and FCM service account for other processes. */
+    readonly dir: string;
+    /** APNs simulator (HTTP/2 over TLS); 0 picks a free port. */
+    readonly apnsPort: number;
+    /** FCM simulator (HTTP v1 and OAuth token endpoint, HTTP/2 over TLS); 0 picks a free port. */
+    readonly fcmPort: number;
+  };
   readonly telemetry: { readonly otlpEndpoint: string | undefined };
 }

@@ -7,6 +7,7 @@ import { HandlerRegistrationError } from '../port/handler-registration.error';
 import type { BusMetrics } from './bus.metrics';
 import { assertConsumerGroupName } from './consumer-group.name';
 import { traceConsume, type MessagingSystem } from './bus.tracing';
+import { NonRetryableError } from '../port/non-retryable.error';
 import { ATTEMPT_HEADER, deadLetterHeaders, readCount, retryHeaders, type MessageHeaders } from './message.headers';
 import type { RetryPolicy } from './retry.policy';
 
@@ -149,6 +150,9 @@ export class GroupConsumer {
     } catch (error) {
       this.metrics.handlerDuration(type, (performance.now() - started) / 1000);
       const reason = describeError(error);
+      if (error instanceof NonRetryableError) {
+        return this.deadLetter(message, type, id, `handler refused it: ${reason}`, attempt);
+      }
       const delayMs = this.retry.delayAfter(attempt);
       if (delayMs === undefined) {
         return this.deadLetter(message, type, id, `handler failed ${attempt} time(s), last: ${reason}`, attempt);

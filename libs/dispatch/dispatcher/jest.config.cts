@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'dispatch',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/dispatch/dispatcher',
+};

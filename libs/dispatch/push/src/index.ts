@@ -1,0 +1,8 @@
+export {
+  PushProvider,
+  type FailureDisposition,
+  type PushNotification,
+  type PushOutcome,
+  type PushRequest,
+  type PushTarget,
+} from './lib/port/push-provider.port';

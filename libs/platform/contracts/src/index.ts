@@ -1,0 +1,14 @@
+export {
+  MailChanged,
+  mailChangeId,
+  MAIL_CHANGE_KINDS,
+  type MailChange,
+  type MailChangeKind,
+} from './lib/mail-changed.contract';
+export {
+  RegistrationChanged,
+  REGISTRATION_CHANGES,
+  type RegistrationChange,
+  type RegistrationChangeKind,
+} from './lib/registration-changed.contract';
+export { DeviceSettingsSchema, DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from './lib/device-settings';

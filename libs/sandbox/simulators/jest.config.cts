@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'simulators',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/sandbox/simulators',
+};
