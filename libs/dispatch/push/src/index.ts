@@ -6,3 +6,4 @@ export {
   type PushRequest,
   type PushTarget,
 } from './lib/port/push-provider.port';
+export type { ApnsCredential, FcmCredential, PushCredential, PushEndpoints } from './lib/port/push-credential';
