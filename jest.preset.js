@@ -8,7 +8,13 @@ module.exports = {
   transform: {
     // Type checking is the typecheck step's job; here ts-jest only transpiles (isolatedModules).
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+    // jose 6 ships only ES modules; Node loads them as they are, Jest's CommonJS runtime needs them rewritten.
+    '/node_modules/jose/.+\\.js$': [
+      'babel-jest',
+      { babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
 };

@@ -1,1 +1,41 @@
-export {};
+export {
+  SandboxCertificateAuthority,
+  SIMULATOR_SERVER_NAMES,
+  type IssuedCertificate,
+} from './lib/tls/sandbox-certificate-authority';
+export { ApnsSimulator, type ApnsSimulatorOptions } from './lib/apns/apns-simulator';
+export {
+  APNS_ERROR_REASONS,
+  type ApnsErrorScript,
+  type ApnsErrorStatus,
+  type ApnsGoawayScript,
+  type ApnsScript,
+} from './lib/apns/apns-script';
+export type { ApnsSigningKey, ApnsVerificationKey } from './lib/apns/apns-signing-key';
+export type { RecordedApnsRequest } from './lib/apns/recorded-apns-request';
+export { FcmSimulator, type FcmSimulatorOptions } from './lib/fcm/fcm-simulator';
+export {
+  FCM_ERRORS,
+  type FcmErrorCode,
+  type FcmErrorScript,
+  type FcmGoawayScript,
+  type FcmScript,
+} from './lib/fcm/fcm-script';
+export type { FcmServiceAccountJson } from './lib/fcm/fcm-service-account';
+export type { RecordedFcmRequest, RecordedTokenRequest } from './lib/fcm/recorded-fcm-request';
+export {
+  OpenIdSimulator,
+  type DeviceUserClaims,
+  type MintOptions,
+  type OpenIdSimulatorOptions,
+} from './lib/oidc/open-id-simulator';
+export { Sandbox } from './lib/sandbox/sandbox';
+export type { SandboxDescription, SandboxFiles } from './lib/sandbox/sandbox-description';
+export {
+  startSandbox,
+  SANDBOX_APNS_TOPIC,
+  SANDBOX_FCM_PROJECT_ID,
+  type StartSandboxOptions,
+} from './lib/sandbox/start-sandbox';
+export { readSandboxDescription, sandboxBanner } from './lib/sandbox/sandbox-banner';
+export { SandboxModule } from './lib/nest/sandbox.module';

@@ -7,10 +7,21 @@ import { ConfigError, loadConfig, processEnvironment, type AppConfigSpec, type M
 import { currentTelemetry, startTelemetry } from '@mailpush/telemetry';
 import { RuntimeModule } from './runtime.module';
 
-export interface AppDefinition {
+/** What `prepare` hands on: the configuration the app runs with, and whatever it started for the module. */
+export interface Prepared<C> {
+  readonly config: MailpushConfig;
+  readonly context: C;
+}
+
+export interface AppDefinition<C = undefined> {
   readonly config: AppConfigSpec;
-  /** The app's root module, given its validated configuration. */
-  readonly module: (config: MailpushConfig) => DynamicModule;
+  /**
+   * Runs once the configuration is valid and before the app is built: starts what the app embeds (the
+   * standalone server's simulators) and may return a configuration pointed at it. Its context reaches `module`.
+   */
+  readonly prepare?: (config: MailpushConfig) => Promise<Prepared<C>>;
+  /** The app's root module, given its validated configuration (and what `prepare` started). */
+  readonly module: (config: MailpushConfig, context: C) => DynamicModule;
   /** Lines printed for a person at a terminal once the app listens (what to do next). */
   readonly banner?: (config: MailpushConfig, url: string) => readonly string[];
 }
@@ -23,18 +34,25 @@ export interface RunningApp {
   stop(signal?: string): Promise<void>;
 }
 
-function rootModule(definition: AppDefinition, config: MailpushConfig): DynamicModule {
+function rootModule<C>(definition: AppDefinition<C>, config: MailpushConfig, context: C): DynamicModule {
   @Module({})
   class AppRootModule {}
-  return { module: AppRootModule as Type, imports: [RuntimeModule.forRoot(config), definition.module(config)] };
+  return {
+    module: AppRootModule as Type,
+    imports: [RuntimeModule.forRoot(config), definition.module(config, context)],
+  };
 }
 
 /** Builds and starts one app on its configuration. Throws `ConfigError` before anything starts if it is bad. */
-export async function startApp(definition: AppDefinition, config: MailpushConfig): Promise<RunningApp> {
+export async function startApp<C>(definition: AppDefinition<C>, validated: MailpushConfig): Promise<RunningApp> {
   // Before Nest creates the HTTP server, so incoming and outgoing requests are traced. Process-wide: it
   // outlives this app and is flushed by runApp when the process ends.
-  startTelemetry(config);
-  const app = await NestFactory.create<NestExpressApplication>(rootModule(definition, config), {
+  startTelemetry(validated);
+  const { config, context } =
+    definition.prepare === undefined
+      ? { config: validated, context: undefined as C }
+      : await definition.prepare(validated);
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(definition, config, context), {
     bufferLogs: true,
     abortOnError: false,
   });
@@ -77,7 +95,7 @@ export async function startApp(definition: AppDefinition, config: MailpushConfig
  * The whole life of an app process: validate configuration (exit 1 naming every bad variable), start,
  * print the banner, and on SIGTERM or SIGINT shut down gracefully within the configured bound.
  */
-export async function runApp(definition: AppDefinition): Promise<void> {
+export async function runApp<C>(definition: AppDefinition<C>): Promise<void> {
   let config: MailpushConfig;
   try {
     config = loadConfig(definition.config, processEnvironment());
@@ -98,7 +116,7 @@ export async function runApp(definition: AppDefinition): Promise<void> {
   }
 
   if (definition.banner !== undefined && process.stdout.isTTY) {
-    process.stdout.write(`\n${definition.banner(config, running.url).join('\n')}\n\n`);
+    process.stdout.write(`\n${definition.banner(running.config, running.url).join('\n')}\n\n`);
   }
 
   const onSignal = (signal: NodeJS.Signals): void => {

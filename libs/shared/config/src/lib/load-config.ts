@@ -258,6 +258,7 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       dir: r.withDefault('SANDBOX_DIR', nonEmpty, './data/sandbox'),
       apnsPort: r.withDefault('SANDBOX_APNS_PORT', port, 0),
       fcmPort: r.withDefault('SANDBOX_FCM_PORT', port, 0),
+      oidcPort: r.withDefault('SANDBOX_OIDC_PORT', port, 0),
     },
     telemetry: { otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl) },
   };

@@ -129,6 +129,8 @@ export interface MailpushConfig {
     readonly apnsPort: number;
     /** FCM simulator (HTTP v1 and OAuth token endpoint, HTTP/2 over TLS); 0 picks a free port. */
     readonly fcmPort: number;
+    /** OpenID issuer simulator (plain HTTP); 0 picks a free port, which changes the issuer URL on every start. */
+    readonly oidcPort: number;
   };
   readonly telemetry: { readonly otlpEndpoint: string | undefined };
 }

@@ -1,0 +1,39 @@
+/** What `sandbox.json` holds: where each simulator listens and the files a service needs to talk to it. */
+export interface SandboxDescription {
+  readonly apns: {
+    readonly host: string;
+    readonly port: number;
+    readonly keyId: string;
+    readonly teamId: string;
+    readonly topic: string;
+    readonly keyPath: string;
+    readonly caPath: string;
+  };
+  readonly fcm: {
+    readonly endpoint: string;
+    readonly tokenUrl: string;
+    readonly projectId: string;
+    readonly serviceAccountPath: string;
+    readonly caPath: string;
+  };
+  readonly oidc: {
+    readonly issuer: string;
+    readonly jwksUrl: string;
+    readonly audience: string;
+    /** `POST {"upn": "..."}` here answers `{"token": "..."}`. */
+    readonly mintUrl: string;
+  };
+}
+
+/** The files `startSandbox` writes into its folder. */
+export interface SandboxFiles {
+  readonly dir: string;
+  /** The CA certificate every simulator's TLS certificate chains to. */
+  readonly caPath: string;
+  /** The APNs signing key (.p8, PKCS#8 PEM), mode 0600. */
+  readonly apnsKeyPath: string;
+  /** The FCM service account JSON, mode 0600. */
+  readonly fcmServiceAccountPath: string;
+  /** `SandboxDescription` as JSON. */
+  readonly descriptionPath: string;
+}
