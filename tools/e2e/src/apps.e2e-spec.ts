@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createThrowawayPostgresDatabase } from '@mailpush/testing';
 import { AppProcess } from './support/app-process';
 
@@ -6,6 +9,12 @@ const DATABASE_APPS = ['registration-api', 'ews-watcher', 'graph-receiver', 'dis
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const AMQP_URL = process.env['TEST_AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** The registration API refuses to start without an identity provider; its key set is only fetched on the first token. */
+const DEVICE_AUTH = {
+  AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+  AUTH_ISSUER: 'http://127.0.0.1:9',
+  AUTH_AUDIENCE: 'mailpush',
+};
 /** What each app checks before it reports ready, beyond the database. */
 const DEPENDENCIES: Record<(typeof DATABASE_APPS)[number], readonly string[]> = {
   'registration-api': ['database', 'bus'],
@@ -32,7 +41,7 @@ describe('each app on its own', () => {
   it('starts every database app at once against a fresh PostgreSQL: one migrates, all become ready, all stop cleanly on SIGTERM', async () => {
     const apps = await Promise.all(
       DATABASE_APPS.map((name) =>
-        AppProcess.start(name, { DATABASE_URL: database.url, SECRETS_KEY, AMQP_URL, REDIS_URL }),
+        AppProcess.start(name, { DATABASE_URL: database.url, SECRETS_KEY, AMQP_URL, REDIS_URL, ...DEVICE_AUTH }),
       ),
     );
     running.push(...apps);
@@ -56,7 +65,7 @@ describe('each app on its own', () => {
   });
 
   it('starts the sandbox without any database and answers its health endpoints', async () => {
-    const sut = await AppProcess.start('sandbox', {});
+    const sut = await AppProcess.start('sandbox', { SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'mailpush-sandbox-')) });
     running.push(sut);
     await sut.waitUntilLive();
 
