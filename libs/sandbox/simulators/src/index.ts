@@ -30,7 +30,7 @@ export {
   type OpenIdSimulatorOptions,
 } from './lib/oidc/open-id-simulator';
 export { Sandbox } from './lib/sandbox/sandbox';
-export type { SandboxDescription, SandboxFiles } from './lib/sandbox/sandbox-description';
+export { sandboxEnvironment, type SandboxDescription, type SandboxFiles } from './lib/sandbox/sandbox-description';
 export {
   startSandbox,
   SANDBOX_APNS_TOPIC,
@@ -39,3 +39,4 @@ export {
 } from './lib/sandbox/start-sandbox';
 export { readSandboxDescription, sandboxBanner } from './lib/sandbox/sandbox-banner';
 export { SandboxModule } from './lib/nest/sandbox.module';
+export { SandboxMailModule } from './lib/mail/sandbox-mail.module';

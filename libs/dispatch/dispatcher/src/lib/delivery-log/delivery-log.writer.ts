@@ -18,12 +18,10 @@ export interface DeliveryRecord extends NewDeliveryLog {
 export class DeliveryLogWriter {
   private readonly writer: BatchingWriter<DeliveryRecord>;
 
-  constructor(repository: Pick<DeliveryLogRepository, 'record'>, clock: Clock) {
+  constructor(repository: Pick<DeliveryLogRepository, 'recordMany'>, clock: Clock) {
     this.writer = new BatchingWriter(
       'delivery log rows',
-      async (records) => {
-        await Promise.all(records.map(({ mailboxId, ...entry }) => repository.record(mailboxId, entry)));
-      },
+      (records) => repository.recordMany(records),
       clock,
       new Logger(DeliveryLogWriter.name),
       { flushIntervalMs: 100, maxBatch: 200, maxPending: 20_000 },

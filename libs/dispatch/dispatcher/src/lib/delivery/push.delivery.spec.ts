@@ -2,7 +2,7 @@ import { loadConfig } from '@mailpush/config';
 import type { MailChange } from '@mailpush/contracts';
 import { ManualClock } from '@mailpush/leases';
 import { InProcessEventBus, NonRetryableError } from '@mailpush/messaging';
-import { DeliveryLogEntity, type NewDeliveryLog } from '@mailpush/persistence';
+import type { NewDeliveryLog } from '@mailpush/persistence';
 import { failed, FakePushProviderFactory } from '../../testing/fake-push-provider.factory';
 import { NotificationComposer } from '../compose/notification.composer';
 import { dedupeKey } from '../dedupe/delivery-dedupe.port';
@@ -134,9 +134,9 @@ describe(PushDelivery.name, () => {
       credentialCacheTtlMs: 60_000,
     });
     const upkeep = new FakeUpkeep();
-    const record = (mailboxId: string, entry: NewDeliveryLog): Promise<DeliveryLogEntity> => {
-      logged.push(entry);
-      return Promise.resolve(Object.assign(new DeliveryLogEntity(), { ...entry, mailboxId }));
+    const recordMany = (entries: readonly (NewDeliveryLog & { mailboxId: string })[]): Promise<void> => {
+      for (const { mailboxId: _mailboxId, ...entry } of entries) logged.push(entry);
+      return Promise.resolve();
     };
     sut = new PushDelivery({
       devices,
@@ -150,7 +150,7 @@ describe(PushDelivery.name, () => {
         new InProcessEventBus({ prefetch: 1, retryDelaysMs: [] }),
         clock,
       ),
-      log: new DeliveryLogWriter({ record }, clock),
+      log: new DeliveryLogWriter({ recordMany }, clock),
       marks: new PushedMarks(upkeep, clock),
       metrics,
       clock,

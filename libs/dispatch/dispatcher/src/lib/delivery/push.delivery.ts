@@ -84,11 +84,12 @@ export class PushDelivery {
       });
       const pushes = prepared.flatMap((p) => (p.push === undefined ? [] : [p.push]));
       const busy = prepared.filter((p) => p.busy).length;
-      const endings = await this.sendAll(pushes, held);
+      const { endings, reasons } = await this.sendAll(pushes, held);
       const later = endings.filter((e) => e === 'retry-later').length;
       if (later > 0 || busy > 0) {
         throw new PushesIncompleteError(
           `${changes.length} change(s) of mailbox ${mailboxId}: ${later} device(s) to retry later` +
+            (reasons.length > 0 ? ` (${[...new Set(reasons)].join('; ')})` : '') +
             (busy > 0 ? `, ${busy} device(s) being pushed elsewhere` : ''),
         );
       }
@@ -142,8 +143,13 @@ export class PushDelivery {
   }
 
   /** Sends every push, retrying the transient failures in rounds; returns how each ended. */
-  private async sendAll(pushes: readonly DevicePush[], held: Set<string>): Promise<Ending[]> {
+  private async sendAll(
+    pushes: readonly DevicePush[],
+    held: Set<string>,
+  ): Promise<{ endings: Ending[]; reasons: string[] }> {
     const endings: Ending[] = [];
+    /** Why the pushes left for later failed, for the retry and dead-letter reason. */
+    const reasons: string[] = [];
     let pending = pushes;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const outcomes = await this.sendRound(pending);
@@ -161,12 +167,14 @@ export class PushDelivery {
           wait = Math.max(wait, delay);
           continue;
         }
-        endings.push(await this.finish(push, outcome, credentialKey, attempt, held));
+        const ending = await this.finish(push, outcome, credentialKey, attempt, held);
+        if (ending === 'retry-later' && outcome.status === 'failed') reasons.push(outcome.reason);
+        endings.push(ending);
       }
       pending = again;
       if (pending.length > 0) await this.sleep(wait);
     }
-    return endings;
+    return { endings, reasons };
   }
 
   /** One send per provider for the pushes of this round; an outcome for every push, in order. */

@@ -38,13 +38,13 @@ describe(CachedDeviceDirectory.name, () => {
     queries = 0;
     failNext = false;
     const repository = {
-      findForMailbox: (): Promise<DeviceRegistrationEntity[]> => {
+      findForMailboxes: (ids: readonly string[]): Promise<DeviceRegistrationEntity[]> => {
         queries += 1;
         if (failNext) {
           failNext = false;
           return Promise.reject(new Error('database down'));
         }
-        return Promise.resolve([...rows]);
+        return Promise.resolve(rows.filter((row) => ids.includes(row.mailboxId)));
       },
     };
     sut = new CachedDeviceDirectory(repository, clock, { maxEntries: 2, ttlMs: 30_000 });
@@ -125,5 +125,15 @@ describe(CachedDeviceDirectory.name, () => {
     const [device] = await sut.activeDevices(MAILBOX);
 
     expect(device?.settings).toEqual({ preview: 'none' });
+  });
+
+  it('reads the misses of one turn of the event loop in one query', async () => {
+    rows.push(registration('a'), registration('b', { mailboxId: 'mbx-2' }));
+
+    const [first, second] = await Promise.all([sut.activeDevices(MAILBOX), sut.activeDevices('mbx-2')]);
+
+    expect(queries).toBe(1);
+    expect(first.map((d) => d.target.registrationId)).toEqual(['a']);
+    expect(second.map((d) => d.target.registrationId)).toEqual(['b']);
   });
 });

@@ -13,6 +13,14 @@ export interface CachedDeviceDirectoryOptions {
   readonly ttlMs: number;
 }
 
+/** Mailboxes read in one query at most (SQL Server allows 2100 parameters per statement). */
+const MAX_BATCH = 500;
+
+interface PendingLoad {
+  readonly resolve: (devices: readonly Device[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The registrations of a mailbox, read from the database and kept in memory for a short time (bounded in
  * entries), so that a burst of mail to one mailbox reads its devices once. Lookups of one mailbox that
@@ -22,9 +30,11 @@ export interface CachedDeviceDirectoryOptions {
 export class CachedDeviceDirectory extends DeviceDirectory {
   private readonly logger = new Logger(DeviceDirectory.name);
   private readonly cache: TtlCache<Promise<readonly Device[]>>;
+  /** Misses of this turn of the event loop, read together in one query. */
+  private pending = new Map<string, PendingLoad>();
 
   constructor(
-    private readonly registrations: Pick<DeviceRegistrationRepository, 'findForMailbox'>,
+    private readonly registrations: Pick<DeviceRegistrationRepository, 'findForMailboxes'>,
     private readonly clock: Clock,
     options: CachedDeviceDirectoryOptions,
   ) {
@@ -48,12 +58,36 @@ export class CachedDeviceDirectory extends DeviceDirectory {
     this.cache.delete(mailboxId);
   }
 
-  private async load(mailboxId: string): Promise<readonly Device[]> {
-    const rows = await this.registrations.findForMailbox(mailboxId);
-    const now = this.clock.now();
-    return rows
-      .filter((row) => row.status === ACTIVE_STATUS && row.expiresAt.getTime() > now)
-      .map((row) => this.toDevice(row));
+  /**
+   * Queues the mailbox for the next batched read: a prefetch's worth of changes to different mailboxes costs
+   * one query instead of one each.
+   */
+  private load(mailboxId: string): Promise<readonly Device[]> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) setImmediate(() => void this.readPending());
+      this.pending.set(mailboxId, { resolve, reject });
+      if (this.pending.size >= MAX_BATCH) void this.readPending();
+    });
+  }
+
+  private async readPending(): Promise<void> {
+    const batch = this.pending;
+    if (batch.size === 0) return;
+    this.pending = new Map();
+    try {
+      const rows = await this.registrations.findForMailboxes([...batch.keys()]);
+      const now = this.clock.now();
+      const devices = new Map<string, Device[]>();
+      for (const row of rows) {
+        if (row.status !== ACTIVE_STATUS || row.expiresAt.getTime() <= now) continue;
+        const list = devices.get(row.mailboxId) ?? [];
+        list.push(this.toDevice(row));
+        devices.set(row.mailboxId, list);
+      }
+      for (const [mailboxId, waiter] of batch) waiter.resolve(devices.get(mailboxId) ?? []);
+    } catch (error) {
+      for (const waiter of batch.values()) waiter.reject(error);
+    }
   }
 
   private toDevice(row: DeviceRegistrationEntity): Device {

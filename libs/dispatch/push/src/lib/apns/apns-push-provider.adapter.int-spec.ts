@@ -231,6 +231,20 @@ describe(ApnsPushProvider.name, () => {
     expect(simulator.requests()).toHaveLength(0);
   });
 
+  it('refuses a target of the other environment rather than let APNs call its token bad', async () => {
+    const production = push(deviceToken());
+    const request = { ...production, target: { ...production.target, environment: 'production' as const } };
+
+    const [outcome] = await sut.send([request]);
+
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      disposition: 'reject',
+      reason: expect.stringMatching(/^local: /),
+    });
+    expect(simulator.requests()).toHaveLength(0);
+  });
+
   it('reports a key APNs does not know as a credential failure', async () => {
     const stranger = ApnsSimulator.generateKey();
     const other = new ApnsPushProvider({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Notification, Provider, type ProviderOptions, type ResponseFailure } from '@parse/node-apn';
 import { classifyApnsFailure, type ApnsFailure } from '../errors/apns-failure.classifier';
+import { rejectedLocally } from '../errors/failed-outcome';
 import type { ApnsCredential, PushEndpoints } from '../port/push-credential';
 import { PushProvider, type PushOutcome, type PushRequest } from '../port/push-provider.port';
 import { redactToken } from '../support/redact-token';
@@ -47,7 +48,7 @@ export class ApnsPushProvider extends PushProvider {
     super();
     this.environment = options.environment;
     this.logger = options.logger ?? new Logger(ApnsPushProvider.name);
-    this.limiter = new Semaphore(options.maxConcurrentRequests ?? 100);
+    this.limiter = new Semaphore(options.maxConcurrentRequests ?? 1000);
     this.provider = new Provider(providerOptions(options));
   }
 
@@ -75,6 +76,12 @@ export class ApnsPushProvider extends PushProvider {
   }
 
   private async sendOne(request: PushRequest): Promise<PushOutcome> {
+    if (request.target.environment !== this.environment) {
+      // Sent to the wrong environment, a good token fails as BadDeviceToken and would be pruned.
+      return rejectedLocally(
+        `target environment ${request.target.environment} is not this provider's (${this.environment})`,
+      );
+    }
     const result = buildApnsRequest(request, randomUUID());
     if ('rejected' in result) return result.rejected;
     return this.limiter.run(async () => {

@@ -166,24 +166,6 @@ describe(FcmPushProvider.name, () => {
     expect(nextRequest?.sessionId).toBeGreaterThan(goneRequest?.sessionId ?? Number.MAX_SAFE_INTEGER);
   });
 
-  it('answers retry for every push in flight on a session that goes away, and sent for the others', async () => {
-    simulator.script('gone', { goaway: true, times: 1 });
-    const tokens = Array.from({ length: 60 }, (_, index) => registrationToken(index === 30 ? 'gone' : 'ok'));
-
-    const outcomes = await sut.send(tokens.map((token) => push(token)));
-
-    expect(outcomes[30]).toMatchObject({ status: 'failed', disposition: 'retry' });
-    for (const [index, outcome] of outcomes.entries()) {
-      if (outcome.status === 'sent') {
-        expect(simulator.requests({ token: tokens[index] })).toEqual([expect.objectContaining({ status: 200 })]);
-      } else {
-        expect(outcome).toMatchObject({ disposition: 'retry', reason: expect.stringMatching(/^connection: /) });
-      }
-    }
-    const [after] = await sut.send([push(registrationToken())]);
-    expect(after?.status).toBe('sent');
-  });
-
   it('fetches a new access token when FCM refuses the cached one, and sends', async () => {
     await sut.send([push(registrationToken())]);
     simulator.reset();

@@ -6,7 +6,7 @@ import { PushProvider, type PushOutcome, type PushRequest } from '../port/push-p
 import { redactToken } from '../support/redact-token';
 import { Semaphore } from '../support/semaphore';
 import { FcmAccessTokenError, FcmAccessTokenSource } from './fcm-access-token.source';
-import { FcmHttp2Client, Http2ConnectionLostError, type Http2Response } from './fcm-http2.client';
+import { FcmHttp2Client, type Http2Response } from './fcm-http2.client';
 import { buildFcmMessage, type FcmSendBody } from './fcm-message.builder';
 
 export interface FcmPushProviderOptions {
@@ -116,8 +116,8 @@ export class FcmPushProvider extends PushProvider {
         body.json,
       );
     } catch (error) {
-      if (error instanceof Http2ConnectionLostError) return { outcome: connectionLost(error.message) };
-      throw error;
+      // Only Http2ConnectionLostError is expected here; anything else still means no answer came.
+      return { outcome: connectionLost((error as Error).message) };
     }
     if (response.status === 200) return { outcome: { status: 'sent', providerMessageId: messageName(response.body) } };
     const { errorCode, message } = parseFcmErrorBody(response.body);

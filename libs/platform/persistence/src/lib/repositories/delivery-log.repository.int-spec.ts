@@ -68,6 +68,25 @@ describe(DeliveryLogRepository.name, () => {
       expect(stored.error).toHaveLength(2000);
     });
 
+    it('records a batch of entries of several mailboxes in few statements', async () => {
+      const entries = Array.from({ length: 450 }, (_, i) => ({
+        mailboxId: i % 2 === 0 ? MAILBOX : OTHER_MAILBOX,
+        registrationId: REGISTRATION,
+        changeId: `batch-${i}`,
+        status: 'sent',
+        providerMessageId: `apns-${i}`,
+      }));
+
+      await sut.recordMany(entries);
+
+      const stored = await dataSource
+        .getRepository(DeliveryLogEntity)
+        .countBy({ registrationId: REGISTRATION, status: 'sent', mailboxId: OTHER_MAILBOX });
+      expect(stored).toBeGreaterThanOrEqual(225);
+      const one = await dataSource.getRepository(DeliveryLogEntity).findOneByOrFail({ changeId: 'batch-449' });
+      expect(one).toMatchObject({ mailboxId: OTHER_MAILBOX, providerMessageId: 'apns-449', error: null });
+    });
+
     it('deletes entries older than the retention cutoff, and only those', async () => {
       const kept = await sut.record(MAILBOX, { registrationId: REGISTRATION, changeId: 'recent', status: 'sent' });
       const cutoff = new Date(kept.createdAt.getTime() - 60_000);

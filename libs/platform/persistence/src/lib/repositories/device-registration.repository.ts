@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import {
   DeviceRegistrationEntity,
   type DevicePlatform,
@@ -71,6 +71,12 @@ export class DeviceRegistrationRepository {
 
   findForMailbox(mailboxId: string): Promise<DeviceRegistrationEntity[]> {
     return this.rows.find({ where: { mailboxId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The registrations of several mailboxes in one query (a dispatcher warming its cache for a burst). */
+  async findForMailboxes(mailboxIds: readonly string[]): Promise<DeviceRegistrationEntity[]> {
+    if (mailboxIds.length === 0) return [];
+    return this.rows.find({ where: { mailboxId: In([...mailboxIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   findOne(mailboxId: string, registrationId: string): Promise<DeviceRegistrationEntity | null> {

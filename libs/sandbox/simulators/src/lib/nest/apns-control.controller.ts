@@ -10,6 +10,12 @@ import { parseBody } from './parse-body';
 export class ApnsControlController {
   constructor(private readonly sandbox: Sandbox) {}
 
+  /** How many requests arrived: cheap to poll while thousands are recorded (benchmarks). */
+  @Get('requests/count')
+  count(): { count: number } {
+    return { count: this.sandbox.apns.requests().length };
+  }
+
   @Get('requests')
   requests(@Query('token') token?: string): readonly RecordedApnsRequest[] {
     return this.sandbox.apns.requests(token === undefined ? {} : { token });

@@ -37,3 +37,26 @@ export interface SandboxFiles {
   /** `SandboxDescription` as JSON. */
   readonly descriptionPath: string;
 }
+
+/** The mailpush environment variables that point a service at the sandbox `description` describes. */
+export function sandboxEnvironment(description: SandboxDescription): Record<string, string> {
+  const { apns, fcm, oidc } = description;
+  return {
+    APNS_HOST: apns.host,
+    APNS_PORT: String(apns.port),
+    APNS_CA_PATH: apns.caPath,
+    APNS_KEY_PATH: apns.keyPath,
+    APNS_KEY_ID: apns.keyId,
+    APNS_TEAM_ID: apns.teamId,
+    APNS_TOPIC: apns.topic,
+    APNS_ENVIRONMENT: 'sandbox',
+    FCM_SERVICE_ACCOUNT_PATH: fcm.serviceAccountPath,
+    FCM_PROJECT_ID: fcm.projectId,
+    FCM_ENDPOINT: fcm.endpoint,
+    FCM_TOKEN_URL: fcm.tokenUrl,
+    FCM_CA_PATH: fcm.caPath,
+    AUTH_JWKS_URL: oidc.jwksUrl,
+    AUTH_ISSUER: oidc.issuer,
+    AUTH_AUDIENCE: oidc.audience,
+  };
+}

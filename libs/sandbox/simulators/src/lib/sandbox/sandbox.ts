@@ -1,7 +1,7 @@
 import type { ApnsSimulator } from '../apns/apns-simulator';
 import type { FcmSimulator } from '../fcm/fcm-simulator';
 import type { OpenIdSimulator } from '../oidc/open-id-simulator';
-import type { SandboxDescription, SandboxFiles } from './sandbox-description';
+import { sandboxEnvironment, type SandboxDescription, type SandboxFiles } from './sandbox-description';
 
 /** The running simulators of one sandbox, and the files that let other processes use them. */
 export class Sandbox {
@@ -17,25 +17,7 @@ export class Sandbox {
 
   /** The mailpush environment variables that point a service at these simulators. */
   environment(): Record<string, string> {
-    const { apns, fcm, oidc } = this.description;
-    return {
-      APNS_HOST: apns.host,
-      APNS_PORT: String(apns.port),
-      APNS_CA_PATH: apns.caPath,
-      APNS_KEY_PATH: apns.keyPath,
-      APNS_KEY_ID: apns.keyId,
-      APNS_TEAM_ID: apns.teamId,
-      APNS_TOPIC: apns.topic,
-      APNS_ENVIRONMENT: 'sandbox',
-      FCM_SERVICE_ACCOUNT_PATH: fcm.serviceAccountPath,
-      FCM_PROJECT_ID: fcm.projectId,
-      FCM_ENDPOINT: fcm.endpoint,
-      FCM_TOKEN_URL: fcm.tokenUrl,
-      FCM_CA_PATH: fcm.caPath,
-      AUTH_JWKS_URL: oidc.jwksUrl,
-      AUTH_ISSUER: oidc.issuer,
-      AUTH_AUDIENCE: oidc.audience,
-    };
+    return sandboxEnvironment(this.description);
   }
 
   /** Forgets every simulator's records and scripts. */
