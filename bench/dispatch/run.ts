@@ -9,7 +9,8 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
@@ -19,8 +20,8 @@ import { loadConfig } from '@mailpush/config';
 import { MailChanged, mailChangeId } from '@mailpush/contracts';
 import { DispatchModule } from '@mailpush/dispatch';
 import { FoundationModule } from '@mailpush/foundation';
-import { EventBus } from '@mailpush/messaging';
-import { DeviceRegistrationEntity, MailboxEntity } from '@mailpush/persistence';
+import { EventBus, RabbitMqEventBus } from '@mailpush/messaging';
+import { DeviceRegistrationEntity, MailboxEntity, openMigratedDataSource } from '@mailpush/persistence';
 import { sandboxEnvironment, type SandboxDescription } from '@mailpush/simulators';
 import { createThrowawayPostgresDatabase } from '@mailpush/testing';
 import { DataSource } from 'typeorm';
@@ -35,6 +36,29 @@ interface Settings {
   readonly concurrencies: readonly number[];
   readonly coalesceMs: number;
   readonly only: string | undefined;
+  /** Writes a CPU profile of mailpush's measured phase (not the seeding) to this file. */
+  readonly profile: string | undefined;
+  /** Dispatcher processes in the distributed shape. */
+  readonly dispatchers: number;
+}
+
+/** The V8 profiler of this process, for the measured phase only. */
+async function startProfiler(): Promise<{ stop(path: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(path) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 interface Result {
@@ -57,6 +81,8 @@ function settingsFrom(argv: readonly string[]): Settings {
     concurrencies: arg('concurrency', '100,500,2000').split(',').map(Number),
     coalesceMs: Number(arg('coalesce-ms', '250')),
     only: argv.find((a) => a.startsWith('--only='))?.slice('--only='.length),
+    profile: argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length),
+    dispatchers: Number(arg('dispatchers', '1')),
   };
 }
 
@@ -221,6 +247,86 @@ async function mailpush(sim: Simulator, tokens: readonly string[], settings: Set
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     env['DATABASE_URL'] = `sqlite:${join(dir, 'bench.db')}`;
   }
+  try {
+    const publisher =
+      settings.shape === 'distributed'
+        ? await separateDispatchers(env, settings, cleanups)
+        : await inProcessDispatcher(env, cleanups);
+    const mailboxes = await seed(publisher.dataSource, tokens);
+    const profiler =
+      settings.profile === undefined || settings.shape === 'distributed' ? undefined : await startProfiler();
+    try {
+      return await measure(
+        'mailpush',
+        `${settings.shape}${settings.shape === 'distributed' ? `, ${settings.dispatchers} dispatcher process(es)` : ''}, prefetch ${settings.prefetch}, coalescing ${settings.coalesceMs} ms`,
+        sim,
+        tokens,
+        async (sentAt) => {
+          const window = 500;
+          for (let i = 0; i < mailboxes.length; i += window) {
+            await Promise.all(
+              mailboxes.slice(i, i + window).map(({ id, address, token }) => {
+                sentAt.set(token, Date.now());
+                return publisher.bus.publish(MailChanged, {
+                  changeId: mailChangeId(id, `item-${id}`, 'new'),
+                  mailboxId: id,
+                  smtpAddress: address,
+                  kind: 'new',
+                  folder: 'inbox',
+                  subject: 'Lunch?',
+                  from: { name: 'Bob', address: 'bob@example.com' },
+                  unreadCount: 1,
+                  source: 'test',
+                });
+              }),
+            );
+          }
+        },
+      );
+    } finally {
+      if (profiler !== undefined && settings.profile !== undefined) await profiler.stop(settings.profile);
+    }
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  }
+}
+
+interface Publisher {
+  readonly bus: EventBus;
+  readonly dataSource: DataSource;
+}
+
+/** The distributed shape as production runs it: dispatcher processes (the built app) fed through RabbitMQ. */
+async function separateDispatchers(
+  env: Record<string, string>,
+  settings: Settings,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<Publisher> {
+  const config = loadConfig({ app: 'dispatcher' }, env);
+  const dataSource = await openMigratedDataSource(config.database.target);
+  cleanups.push(() => dataSource.destroy());
+  const url = config.amqp.url?.reveal() ?? '';
+  const bus = new RabbitMqEventBus({ url, connectionName: 'bench', prefetch: 10, retryDelaysMs: [] });
+  cleanups.push(() => bus.close());
+  for (let i = 0; i < settings.dispatchers; i++) {
+    const childEnv = {
+      ...env,
+      PORT: String(await freePort()),
+      ...(settings.profile === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.profile}` }),
+    };
+    const dispatcher = await AppProcess.start('dispatcher', childEnv);
+    cleanups.push(async () => void (await dispatcher.stop('SIGTERM', 15_000)));
+    await dispatcher.waitUntilLive();
+  }
+  await bus.start();
+  return { bus, dataSource };
+}
+
+/** The standalone shape: the dispatcher's modules in this process, on the in-process bus and SQLite. */
+async function inProcessDispatcher(
+  env: Record<string, string>,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<Publisher> {
   const config = loadConfig({ app: 'dispatcher' }, env);
   @Module({})
   class BenchModule {
@@ -232,42 +338,9 @@ async function mailpush(sim: Simulator, tokens: readonly string[], settings: Set
     }
   }
   const app = await NestFactory.createApplicationContext(BenchModule.forRoot(), { logger: ['error'] });
-  app.enableShutdownHooks();
   await app.init();
-  try {
-    const mailboxes = await seed(app.get(DataSource), tokens);
-    const bus = app.get(EventBus);
-    return await measure(
-      'mailpush',
-      `${settings.shape}, prefetch ${settings.prefetch}, coalescing ${settings.coalesceMs} ms`,
-      sim,
-      tokens,
-      async (sentAt) => {
-        const window = 500;
-        for (let i = 0; i < mailboxes.length; i += window) {
-          await Promise.all(
-            mailboxes.slice(i, i + window).map(({ id, address, token }) => {
-              sentAt.set(token, Date.now());
-              return bus.publish(MailChanged, {
-                changeId: mailChangeId(id, `item-${id}`, 'new'),
-                mailboxId: id,
-                smtpAddress: address,
-                kind: 'new',
-                folder: 'inbox',
-                subject: 'Lunch?',
-                from: { name: 'Bob', address: 'bob@example.com' },
-                unreadCount: 1,
-                source: 'test',
-              });
-            }),
-          );
-        }
-      },
-    );
-  } finally {
-    await app.close();
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  }
+  cleanups.push(() => app.close());
+  return { bus: app.get(EventBus), dataSource: app.get(DataSource) };
 }
 
 async function seed(

@@ -14,7 +14,7 @@ export interface ApnsPushProviderOptions {
   readonly environment: 'production' | 'sandbox';
   readonly endpoint: PushEndpoints['apns'];
   readonly logger?: LoggerService;
-  /** Requests (HTTP/2 streams) in flight at once; more wait their turn. Default 100. */
+  /** Requests in flight at once; more wait their turn (nghttp2 queues past APNs' stream limit). Default 1000. */
   readonly maxConcurrentRequests?: number;
   /** How long one request may wait for its answer before it fails with a `retry` outcome. Default 10 s. */
   readonly requestTimeoutMs?: number;
