@@ -20,7 +20,7 @@ const DEPENDENCIES: Record<(typeof DATABASE_APPS)[number], readonly string[]> = 
   'registration-api': ['database', 'bus'],
   'ews-watcher': ['database', 'bus', 'leases'],
   'graph-receiver': ['database', 'bus', 'leases'],
-  dispatcher: ['database', 'bus'],
+  dispatcher: ['database', 'bus', 'dedupe'],
   'admin-api': ['database', 'bus'],
 };
 

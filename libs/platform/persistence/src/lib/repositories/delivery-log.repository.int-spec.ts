@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
-import type { DataSource } from 'typeorm';
+import { Like, type DataSource } from 'typeorm';
 import { openMigratedDataSource } from '../data-source/run-migrations';
 import { DeliveryLogEntity } from '../entities/delivery-log.entity';
 import { DeliveryLogRepository } from './delivery-log.repository';
@@ -85,6 +85,7 @@ describe(DeliveryLogRepository.name, () => {
       expect(stored).toBeGreaterThanOrEqual(225);
       const one = await dataSource.getRepository(DeliveryLogEntity).findOneByOrFail({ changeId: 'batch-449' });
       expect(one).toMatchObject({ mailboxId: OTHER_MAILBOX, providerMessageId: 'apns-449', error: null });
+      await dataSource.getRepository(DeliveryLogEntity).delete({ changeId: Like('batch-%') });
     });
 
     it('deletes entries older than the retention cutoff, and only those', async () => {
