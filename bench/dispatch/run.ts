@@ -309,12 +309,9 @@ async function separateDispatchers(
   const bus = new RabbitMqEventBus({ url, connectionName: 'bench', prefetch: 10, retryDelaysMs: [] });
   cleanups.push(() => bus.close());
   for (let i = 0; i < settings.dispatchers; i++) {
-    const childEnv = {
-      ...env,
-      PORT: String(await freePort()),
-      ...(settings.profile === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${settings.profile}` }),
-    };
-    const dispatcher = await AppProcess.start('dispatcher', childEnv);
+    const { PORT: _port, ...childEnv } = env;
+    const profile = settings.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.profile}`];
+    const dispatcher = await AppProcess.start('dispatcher', childEnv, undefined, profile);
     cleanups.push(async () => void (await dispatcher.stop('SIGTERM', 15_000)));
     await dispatcher.waitUntilLive();
   }

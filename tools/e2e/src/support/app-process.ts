@@ -43,11 +43,17 @@ export class AppProcess {
     }));
   }
 
-  static async start(app: string, env: Readonly<Record<string, string>>, cwd = workspaceRoot): Promise<AppProcess> {
+  static async start(
+    app: string,
+    env: Readonly<Record<string, string>>,
+    cwd = workspaceRoot,
+    /** Extra Node options, e.g. `--cpu-prof` for a benchmark. */
+    nodeOptions: readonly string[] = [],
+  ): Promise<AppProcess> {
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', resolve(workspaceRoot, 'dist/apps', app, 'main.js')],
+      ['--enable-source-maps', ...nodeOptions, resolve(workspaceRoot, 'dist/apps', app, 'main.js')],
       {
         cwd,
         env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -55,6 +61,10 @@ export class AppProcess {
       },
     );
     return new AppProcess(child, `http://127.0.0.1:${port}`);
+  }
+
+  get stderr(): string {
+    return this.stderrText;
   }
 
   get stdout(): string {
