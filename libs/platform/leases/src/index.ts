@@ -28,3 +28,4 @@ export {
 
 export { LeasesReadinessCheck } from './lib/leases-readiness.check';
 export { LeasesModule, type LeasesModuleOptions } from './lib/leases.module';
+export { openRedis } from './lib/store/open-redis';

@@ -28,3 +28,4 @@ export { RabbitMqTopology } from './lib/rabbitmq/rabbitmq.topology';
 export { HandleMessage, type HandleMessageOptions } from './lib/nest/handle-message.decorator';
 export { MessagingModule, type ConsumesDeclaration, type MessagingModuleOptions } from './lib/nest/messaging.module';
 export { EventBusReadinessCheck } from './lib/nest/event-bus-readiness.check';
+export { backoffDelay, type BackoffSettings } from './lib/core/backoff';

@@ -8,9 +8,9 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import type { MailpushConfig, Secret } from '@mailpush/config';
+import type { MailpushConfig } from '@mailpush/config';
 import { MailChanged, RegistrationChanged } from '@mailpush/contracts';
-import { Clock, SystemClock } from '@mailpush/leases';
+import { Clock, openRedis, SystemClock } from '@mailpush/leases';
 import { EventBus, MessagingModule } from '@mailpush/messaging';
 import {
   DeliveryLogRepository,
@@ -47,7 +47,6 @@ import { DispatchMetrics } from './telemetry/dispatch.metrics';
 const DEDUPE_REDIS = Symbol('DEDUPE_REDIS');
 /** The dispatcher's own clock, so that it does not depend on whether the app holds leases. */
 const DISPATCH_CLOCK = Symbol('DISPATCH_CLOCK');
-const CONNECT_TIMEOUT_MS = 10_000;
 
 function dedupeProviders(config: MailpushConfig): Provider[] {
   const url = config.redis.url;
@@ -61,7 +60,7 @@ function dedupeProviders(config: MailpushConfig): Provider[] {
     ];
   }
   return [
-    { provide: DEDUPE_REDIS, useFactory: () => openRedis(url, config.app.name) },
+    { provide: DEDUPE_REDIS, useFactory: () => openRedis(url, config.app.name, 'dedupe') },
     { provide: DeliveryDedupe, useFactory: (redis: Redis) => new RedisDeliveryDedupe(redis), inject: [DEDUPE_REDIS] },
     {
       provide: DedupeReadinessCheck,
@@ -216,40 +215,4 @@ export class DispatchModule implements OnApplicationBootstrap, OnApplicationShut
     if (this.redis !== undefined) await this.redis.quit().catch(() => this.redis?.disconnect());
     this.logger.log('delivery log flushed, push providers closed');
   }
-}
-
-/**
- * One client for de-duplication. No offline queue: while Redis is unreachable a claim fails at once and the
- * change goes back to the bus, rather than waiting on a queue that replays stale commands later.
- */
-async function openRedis(url: Secret, appName: string): Promise<Redis> {
-  const logger = new Logger(DispatchModule.name);
-  let connected = false;
-  const client = new Redis(url.reveal(), {
-    connectionName: `mailpush:${appName}:dedupe`,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2_000) : null),
-  });
-  let lastError = '';
-  client.on('error', (error: Error) => {
-    if (error.message === lastError) return;
-    lastError = error.message;
-    logger.warn(`Redis (de-duplication): ${error.message}`);
-  });
-  client.on('ready', () => {
-    connected = true;
-    lastError = '';
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `Redis (REDIS_URL) did not answer: ${lastError || (error instanceof Error ? error.message : String(error))}`,
-    );
-  }
-  return client;
 }

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import type { MailpushConfig, Secret } from '@mailpush/config';
+import type { MailpushConfig } from '@mailpush/config';
 import { Redis } from 'ioredis';
 import { Clock } from './clock/clock.port';
 import { SystemClock } from './clock/system-clock.adapter';
@@ -15,6 +15,7 @@ import { LeasesReadinessCheck } from './leases-readiness.check';
 import { ShardOwnership } from './ownership/shard-ownership.service';
 import { InProcessLeaseStore } from './store/in-process-lease-store.adapter';
 import { LeaseStore } from './store/lease-store.port';
+import { openRedis } from './store/open-redis';
 import { RedisLeaseStore } from './store/redis-lease-store.adapter';
 
 export interface LeasesModuleOptions {
@@ -27,7 +28,6 @@ export interface LeasesModuleOptions {
 
 /** The Redis client of the leases role; only this module uses it. */
 const LEASES_REDIS = Symbol('LEASES_REDIS');
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Shard leases (global): `LeaseStore` (Redis when `REDIS_URL` is set, in-process otherwise), `ShardOwnership`
@@ -50,7 +50,7 @@ export class LeasesModule implements OnApplicationShutdown {
       url === undefined
         ? [{ provide: LeaseStore, useFactory: (clock: Clock) => new InProcessLeaseStore(clock), inject: [Clock] }]
         : [
-            { provide: LEASES_REDIS, useFactory: () => openRedis(url, config.app.name) },
+            { provide: LEASES_REDIS, useFactory: () => openRedis(url, config.app.name, 'leases') },
             {
               provide: LeaseStore,
               useFactory: (redis: Redis) => new RedisLeaseStore(redis, { keyPrefix }),
@@ -91,41 +91,4 @@ export class LeasesModule implements OnApplicationShutdown {
     await this.redis.quit().catch(() => this.redis?.disconnect());
     this.logger.log('Redis connection of the leases closed');
   }
-}
-
-/**
- * One client for the leases. No offline queue: while Redis is unreachable, lease commands fail at once
- * instead of being replayed later, when their answer would no longer mean anything. Reconnects for ever
- * once it has been connected; a Redis that does not answer at boot fails the boot, as the database does.
- */
-async function openRedis(url: Secret, appName: string): Promise<Redis> {
-  const logger = new Logger(LeasesModule.name);
-  let connected = false;
-  const client = new Redis(url.reveal(), {
-    connectionName: `mailpush:${appName}:leases`,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2_000) : null),
-  });
-  let lastError = '';
-  client.on('error', (error: Error) => {
-    if (error.message === lastError) return;
-    lastError = error.message;
-    logger.warn(`Redis (leases): ${error.message}`);
-  });
-  client.on('ready', () => {
-    connected = true;
-    lastError = '';
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `Redis (REDIS_URL) did not answer: ${lastError || (error instanceof Error ? error.message : String(error))}`,
-    );
-  }
-  return client;
 }

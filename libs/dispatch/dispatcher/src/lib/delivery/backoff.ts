@@ -1,17 +1,12 @@
-export interface BackoffSettings {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-}
+import { backoffDelay, type BackoffSettings } from '@mailpush/messaging';
+
+export type { BackoffSettings };
 
 /**
- * The wait before try `attempt + 1` after `attempt` failed tries: exponential with "equal jitter", between
- * half and all of `min(max, initial * 2^(attempt-1))`, so that the devices of a provider outage do not all
- * come back in the same instant, and none retries in a tight loop.
+ * The wait before try `attempt + 1` after `attempt` failed tries: the bus's exponential backoff with "equal
+ * jitter", so that the devices of a provider outage do not all come back in the same instant.
  */
-export function retryDelay(attempt: number, settings: BackoffSettings, random: () => number = Math.random): number {
-  const ceiling = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+export const retryDelay = backoffDelay;
 
 /**
  * The wait before the next in-process try, or `undefined` when the provider asked for a longer pause than
