@@ -53,6 +53,10 @@ export function createDataSource(target: DatabaseTarget, settings: DataSourceSet
         // TypeORM also turns foreign keys on after this hook; stating it keeps it true if that ever changes.
         prepareDatabase: (db: { pragma(source: string): unknown }) => {
           db.pragma('foreign_keys = ON');
+          // SQLite's advice for WAL: a commit no longer waits for an fsync (the WAL is synced at checkpoints);
+          // a power cut may lose the last commits, never the database's consistency. Every statement is a
+          // commit here, so FULL would put an fsync on the event loop per push logged.
+          db.pragma('synchronous = NORMAL');
         },
       });
     }
