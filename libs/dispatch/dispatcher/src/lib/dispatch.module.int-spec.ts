@@ -91,7 +91,7 @@ describe(DispatchModule.name, () => {
           SECRETS_KEY: randomBytes(32).toString('base64'),
           REDIS_URL,
           AMQP_RETRY_DELAYS_MS: '20,40',
-          DISPATCH_COALESCE_MS: '150',
+          DISPATCH_COALESCE_MS: '600',
           DISPATCH_PUSH_ATTEMPTS: String(PUSH_ATTEMPTS),
           DISPATCH_MAX_INLINE_RETRY_MS: '1000',
           APNS_KEY_PATH: join(files, 'AuthKey.p8'),
