@@ -179,6 +179,31 @@ function tokensFor(count: number): string[] {
   return Array.from({ length: count }, () => randomBytes(32).toString('hex'));
 }
 
+/**
+ * What mailpush sends for a new mail with preview `full` (see an APNs request in the e2e suite): the peers send
+ * the same headers and payload, so the simulator does the same work for each of the three.
+ */
+const SAME_ALERT = { title: 'Bob', body: 'Lunch?' };
+const SAME_CUSTOM_KEYS = { mailbox: 'user@bench.example', changeIds: 'mailbox:item:new', unread: '1' };
+
+function rawNotification(_token: string): apn.Notification {
+  const note = new apn.Notification({
+    alert: SAME_ALERT,
+    badge: 1,
+    sound: 'default',
+    threadId: 'mail-bench',
+    mutableContent: true,
+    topic: TOPIC,
+    collapseId: 'mail-bench',
+    expiry: Math.floor(Date.now() / 1000) + 86_400,
+    priority: 10,
+    pushType: 'alert',
+    payload: SAME_CUSTOM_KEYS,
+  });
+  note.id = randomUUID();
+  return note;
+}
+
 /** Raw @parse/node-apn: one Provider, `concurrency` sends in flight. */
 async function rawNodeApn(sim: Simulator, tokens: readonly string[], concurrency: number): Promise<Result> {
   const { host, port } = sim.description.apns;
@@ -189,8 +214,7 @@ async function rawNodeApn(sim: Simulator, tokens: readonly string[], concurrency
       const worker = async (): Promise<void> => {
         while (next < tokens.length) {
           const token = tokens[next++] as string;
-          const note = new apn.Notification({ alert: { title: 'Bob', body: 'Lunch?' }, badge: 1, topic: TOPIC });
-          note.pushType = 'alert';
+          const note = rawNotification(token);
           sentAt.set(token, Date.now());
           await provider.send(note, token);
         }
@@ -213,7 +237,20 @@ async function parsePushAdapter(sim: Simulator, tokens: readonly string[]): Prom
     const now = Date.now();
     for (const token of tokens) sentAt.set(token, now);
     await adapter.send(
-      { data: { alert: { title: 'Bob', body: 'Lunch?' }, badge: 1 } },
+      {
+        data: {
+          alert: SAME_ALERT,
+          badge: 1,
+          sound: 'default',
+          threadId: 'mail-bench',
+          'mutable-content': 1,
+          collapseId: 'mail-bench',
+          ...SAME_CUSTOM_KEYS,
+        },
+        expiration_time: Date.now() + 86_400_000,
+        push_type: 'alert',
+        priority: 10,
+      },
       tokens.map((deviceToken) => ({ deviceType: 'ios', deviceToken, appIdentifier: TOPIC })),
     );
   });
