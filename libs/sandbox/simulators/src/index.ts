@@ -40,3 +40,22 @@ export {
 export { readSandboxDescription, sandboxBanner } from './lib/sandbox/sandbox-banner';
 export { SandboxModule } from './lib/nest/sandbox.module';
 export { SandboxMailModule } from './lib/mail/sandbox-mail.module';
+export {
+  GraphSimulator,
+  GRAPH_CHANGE_NOTIFICATION_PUBLISHER_ID,
+  type GraphSimulatorOptions,
+  type GraphThrottle,
+} from './lib/graph/graph-simulator';
+export type {
+  GraphChangeType,
+  GraphLifecycleEvent,
+  GraphMailboxInfo,
+  GraphMessage,
+  GraphSubscription,
+  MailInput,
+  NotificationPost,
+  RecordedGraphRequest,
+  SubscriptionState,
+  ValidationRequest,
+} from './lib/graph/graph-records';
+export { MAX_MESSAGE_SUBSCRIPTION_MINUTES } from './lib/graph/subscription-request.check';
