@@ -29,3 +29,4 @@ export {
 export { PushCredentialRepository, type NewPushCredential } from './lib/repositories/push-credential.repository';
 export { DeliveryLogRepository, type NewDeliveryLog } from './lib/repositories/delivery-log.repository';
 export { AuditLogRepository, type NewAuditLog } from './lib/repositories/audit-log.repository';
+export { storedNow } from './lib/repositories/stored-now';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import {
   DeviceRegistrationEntity,
   type DevicePlatform,
@@ -19,11 +19,14 @@ export interface NewDeviceRegistration {
   readonly settings?: JsonObject;
   readonly status: string;
   readonly expiresAt: Date;
+  /** When the caller took its time (e.g. to derive `expiresAt` from it); default: now. */
+  readonly createdAt?: Date;
 }
 
 export type DeviceRegistrationChanges = Partial<
   Pick<
     DeviceRegistrationEntity,
+    | 'platform'
     | 'pushToken'
     | 'appId'
     | 'environment'
@@ -44,12 +47,18 @@ export type DeviceRegistrationChanges = Partial<
 export class DeviceRegistrationRepository {
   private readonly rows: Repository<DeviceRegistrationEntity>;
 
-  constructor(@Inject(DataSource) dataSource: DataSource) {
-    this.rows = dataSource.getRepository(DeviceRegistrationEntity);
+  /** `DataSource` for the default manager; a transaction's `EntityManager` through `within`. */
+  constructor(@Inject(DataSource) source: DataSource | EntityManager) {
+    this.rows = source.getRepository(DeviceRegistrationEntity);
+  }
+
+  /** The same repository inside a transaction: its reads and writes join `manager`'s transaction. */
+  within(manager: EntityManager): DeviceRegistrationRepository {
+    return new DeviceRegistrationRepository(manager);
   }
 
   async create(mailboxId: string, input: NewDeviceRegistration): Promise<DeviceRegistrationEntity> {
-    const now = storedNow();
+    const now = input.createdAt ?? storedNow();
     return this.insert({
       id: randomUUID(),
       mailboxId,

@@ -27,6 +27,23 @@ describe(MailboxRepository.name, () => {
       await db.drop();
     });
 
+    it('joins a transaction through within(manager): a rollback takes its writes back, a commit keeps them', async () => {
+      const id = '6f1f2c1e-9d3a-4d55-8f0e-2b7a1c9e0a01';
+
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await sut.within(manager).create({ ...mailbox('rolled-back@contoso.com', 3), id });
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      const kept = await dataSource.transaction((manager) =>
+        sut.within(manager).create(mailbox('committed@contoso.com', 3)),
+      );
+
+      await expect(sut.findOne(id)).resolves.toBeNull();
+      await expect(sut.findBySmtpAddress('committed@contoso.com')).resolves.toMatchObject({ id: kept.id });
+    });
+
     it('creates a mailbox with no watch state yet, and finds it by id', async () => {
       const created = await sut.create(mailbox('new@contoso.com', 7));
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import { MailboxEntity, type MailboxBackend } from '../entities/mailbox.entity';
 import { storedNow } from './stored-now';
 
 export interface NewMailbox {
+  /** Chosen beforehand when something was derived from it (a Graph mailbox's shard key); a new UUID otherwise. */
+  readonly id?: string;
   readonly smtpAddress: string;
   readonly backend: MailboxBackend;
   readonly shardKey: string;
@@ -19,14 +21,20 @@ export interface NewMailbox {
 export class MailboxRepository {
   private readonly rows: Repository<MailboxEntity>;
 
-  constructor(@Inject(DataSource) dataSource: DataSource) {
-    this.rows = dataSource.getRepository(MailboxEntity);
+  /** `DataSource` for the default manager; a transaction's `EntityManager` through `within`. */
+  constructor(@Inject(DataSource) source: DataSource | EntityManager) {
+    this.rows = source.getRepository(MailboxEntity);
+  }
+
+  /** The same repository inside a transaction: its reads and writes join `manager`'s transaction. */
+  within(manager: EntityManager): MailboxRepository {
+    return new MailboxRepository(manager);
   }
 
   async create(input: NewMailbox): Promise<MailboxEntity> {
     const now = storedNow();
     return this.insert({
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       smtpAddress: input.smtpAddress.toLowerCase(),
       connectionId: input.connectionId ?? null,
       backend: input.backend,

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DeviceRegistrationEntity, MailboxEntity } from '@mailpush/persistence';
+import { DeviceRegistrationEntity, MailboxEntity, storedNow } from '@mailpush/persistence';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { RegistrationMetrics } from '../metrics/registration.metrics';
 import { RegistrationSettings } from '../registration.settings';
 import { RegistrationChangePublisher } from './registration-change.publisher';
 import { RegistrationTransactions } from './registration.transactions';
-import { storedNow } from './stored-now';
 
 /** Expired registrations looked at per round; one transaction per mailbox among them. */
 const BATCH_SIZE = 500;

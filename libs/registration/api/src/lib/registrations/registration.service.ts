@@ -3,10 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '@mailpush/contracts';
 import { shardOf } from '@mailpush/leases';
 import {
-  DeviceRegistrationEntity,
   DeviceRegistrationRepository,
-  MailboxEntity,
   MailboxRepository,
+  storedNow,
+  type DeviceRegistrationEntity,
+  type MailboxEntity,
 } from '@mailpush/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
@@ -19,7 +20,6 @@ import { RegistrationChangePublisher } from './registration-change.publisher';
 import { RegistrationNotFoundError } from './registration-not-found.error';
 import { ACTIVE, settingsColumn, toRegistrationView } from './registration-view';
 import { RegistrationTransactions } from './registration.transactions';
-import { storedNow } from './stored-now';
 
 /** `created`: a new device; `refreshed`: the same device registered again (token, expiry and details renewed). */
 export interface RegisterResult {
@@ -54,14 +54,25 @@ export class RegistrationService {
     const plan = await this.planNewMailbox(caller.mailbox);
     return this.transactions.run(async (manager) => {
       const now = storedNow();
-      const mailbox = await this.findOrCreateMailbox(manager, caller.mailbox, plan, now);
-      const rows = manager.getRepository(DeviceRegistrationEntity);
-      const existing = await rows.findOneBy({ mailboxId: mailbox.id, deviceId: input.deviceId });
+      const mailbox = await this.findOrCreateMailbox(manager, caller.mailbox, plan);
+      const registrations = this.registrations.within(manager);
+      const existing = await registrations.findByDevice(mailbox.id, input.deviceId);
       const expiresAt = new Date(now.getTime() + this.settings.ttlMs);
       const row =
         existing === null
-          ? await this.insertRegistration(manager, mailbox, input, expiresAt, now)
-          : await this.renewRegistration(manager, existing, input, expiresAt, now);
+          ? await registrations.create(mailbox.id, {
+              deviceId: input.deviceId,
+              platform: input.platform,
+              pushToken: input.pushToken,
+              appId: input.appId,
+              environment: input.environment,
+              locale: input.locale ?? null,
+              settings: settingsColumn(input.settings ?? DEFAULT_DEVICE_SETTINGS),
+              status: ACTIVE,
+              expiresAt,
+              createdAt: now,
+            })
+          : await this.renewRegistration(registrations, existing, input, expiresAt);
       await this.publisher.announce(manager, mailbox, [row.id], existing === null ? 'created' : 'updated', now);
       return {
         outcome: existing === null ? 'created' : 'refreshed',
@@ -88,13 +99,9 @@ export class RegistrationService {
     return this.transactions.run(async (manager) => {
       const now = storedNow();
       const mailbox = await this.ownMailbox(manager, caller, registrationId);
-      const rows = manager.getRepository(DeviceRegistrationEntity);
-      const result = await rows.update(
-        { id: registrationId, mailboxId: mailbox.id },
-        { settings: settingsColumn(settings), updatedAt: now },
-      );
-      const row =
-        (result.affected ?? 0) === 0 ? null : await rows.findOneBy({ id: registrationId, mailboxId: mailbox.id });
+      const row = await this.registrations
+        .within(manager)
+        .update(mailbox.id, registrationId, { settings: settingsColumn(settings) });
       if (row === null) throw new RegistrationNotFoundError(registrationId);
       await this.publisher.announce(manager, mailbox, [row.id], 'updated', now);
       return toRegistrationView(row, mailbox, now);
@@ -106,16 +113,14 @@ export class RegistrationService {
     await this.transactions.run(async (manager) => {
       const now = storedNow();
       const mailbox = await this.ownMailbox(manager, caller, registrationId);
-      const result = await manager
-        .getRepository(DeviceRegistrationEntity)
-        .delete({ id: registrationId, mailboxId: mailbox.id });
-      if ((result.affected ?? 0) === 0) throw new RegistrationNotFoundError(registrationId);
+      const deleted = await this.registrations.within(manager).delete(mailbox.id, registrationId);
+      if (!deleted) throw new RegistrationNotFoundError(registrationId);
       await this.publisher.announce(manager, mailbox, [registrationId], 'deleted', now);
     });
   }
 
   private async ownMailbox(manager: EntityManager, caller: Caller, registrationId: string): Promise<MailboxEntity> {
-    const mailbox = await manager.getRepository(MailboxEntity).findOneBy({ smtpAddress: caller.mailbox });
+    const mailbox = await this.mailboxes.within(manager).findBySmtpAddress(caller.mailbox);
     if (mailbox === null) throw new RegistrationNotFoundError(registrationId);
     return mailbox;
   }
@@ -134,14 +139,13 @@ export class RegistrationService {
     manager: EntityManager,
     smtpAddress: string,
     plan: NewMailboxPlan | undefined,
-    now: Date,
   ): Promise<MailboxEntity> {
-    const rows = manager.getRepository(MailboxEntity);
-    const existing = await rows.findOneBy({ smtpAddress });
+    const mailboxes = this.mailboxes.within(manager);
+    const existing = await mailboxes.findBySmtpAddress(smtpAddress);
     if (existing !== null) return existing;
     // Without a plan only when the mailbox existed at the look-up and was deleted since.
     const { id, placement } = plan ?? (await this.resolvePlacement(smtpAddress));
-    const mailbox = Object.assign(new MailboxEntity(), {
+    return mailboxes.create({
       id,
       smtpAddress,
       connectionId: placement.connectionId,
@@ -149,45 +153,8 @@ export class RegistrationService {
       shardKey: placement.shardKey,
       shard: shardOf(placement.shardKey, this.settings.shardCount),
       affinityGroup: placement.affinityGroup,
-      subscriptionId: null,
-      subscriptionExpiresAt: null,
-      watermark: null,
       status: MAILBOX_WATCHED,
-      ownerEpoch: 0,
-      lastEventAt: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies MailboxEntity);
-    await rows.insert(mailbox);
-    return mailbox;
-  }
-
-  private async insertRegistration(
-    manager: EntityManager,
-    mailbox: MailboxEntity,
-    input: RegisterDevice,
-    expiresAt: Date,
-    now: Date,
-  ): Promise<DeviceRegistrationEntity> {
-    const row = Object.assign(new DeviceRegistrationEntity(), {
-      id: randomUUID(),
-      mailboxId: mailbox.id,
-      deviceId: input.deviceId,
-      platform: input.platform,
-      pushToken: input.pushToken,
-      appId: input.appId,
-      environment: input.environment,
-      locale: input.locale ?? null,
-      settings: settingsColumn(input.settings ?? DEFAULT_DEVICE_SETTINGS),
-      status: ACTIVE,
-      expiresAt,
-      failureCount: 0,
-      lastPushAt: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies DeviceRegistrationEntity);
-    await manager.getRepository(DeviceRegistrationEntity).insert(row);
-    return row;
+    });
   }
 
   /**
@@ -196,13 +163,12 @@ export class RegistrationService {
    * the failure count the dispatcher keeps for the old one.
    */
   private async renewRegistration(
-    manager: EntityManager,
+    registrations: DeviceRegistrationRepository,
     existing: DeviceRegistrationEntity,
     input: RegisterDevice,
     expiresAt: Date,
-    now: Date,
   ): Promise<DeviceRegistrationEntity> {
-    const changes = {
+    const renewed = await registrations.update(existing.mailboxId, existing.id, {
       platform: input.platform,
       pushToken: input.pushToken,
       appId: input.appId,
@@ -210,13 +176,11 @@ export class RegistrationService {
       locale: input.locale ?? null,
       status: ACTIVE,
       expiresAt,
-      updatedAt: now,
       ...(input.settings === undefined ? {} : { settings: settingsColumn(input.settings) }),
       ...(input.pushToken === existing.pushToken ? {} : { failureCount: 0 }),
-    } satisfies Partial<DeviceRegistrationEntity>;
-    await manager
-      .getRepository(DeviceRegistrationEntity)
-      .update({ id: existing.id, mailboxId: existing.mailboxId }, changes);
-    return Object.assign(new DeviceRegistrationEntity(), existing, changes);
+    });
+    // Found in this transaction a moment ago: only a concurrent delete can make it disappear.
+    if (renewed === null) throw new RegistrationNotFoundError(existing.id);
+    return renewed;
   }
 }

@@ -9,9 +9,7 @@ const ATTEMPTS = 3;
  * Runs the registration API's writes in database transactions, so that the rows and the event about them
  * are committed together or not at all.
  *
- * Why here and not in `@mailpush/persistence`: its repositories are bound to the data source's default
- * manager and cannot join a transaction, so the writes run through `manager.getRepository(Entity)` of the
- * transaction instead. A transaction-aware repository API in the persistence lib would replace this.
+ * The work receives the transaction's `EntityManager`; repositories join it through `within(manager)`.
  *
  * SQLite (the standalone server) has a single connection that TypeORM shares between all callers: two
  * interleaved transactions would nest as savepoints of one another. Transactions are therefore queued one
