@@ -6,6 +6,7 @@ import { rejectedLocally } from '../errors/failed-outcome';
 import type { ApnsCredential, PushEndpoints } from '../port/push-credential';
 import { PushProvider, type PushOutcome, type PushRequest } from '../port/push-provider.port';
 import { redactToken } from '../support/redact-token';
+import { InFlight } from '../support/in-flight';
 import { Semaphore } from '../support/semaphore';
 import { buildApnsRequest, type ApnsRequest } from './apns-request.builder';
 
@@ -41,7 +42,7 @@ export class ApnsPushProvider extends PushProvider {
   private readonly environment: 'production' | 'sandbox';
   private readonly logger: LoggerService;
   private readonly limiter: Semaphore;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private closing: Promise<void> | undefined;
 
   constructor(options: ApnsPushProviderOptions) {
@@ -52,14 +53,8 @@ export class ApnsPushProvider extends PushProvider {
     this.provider = new Provider(providerOptions(options));
   }
 
-  async send(requests: readonly PushRequest[]): Promise<readonly PushOutcome[]> {
-    const sending = Promise.all(requests.map((request) => this.sendOne(request)));
-    this.inFlight.add(sending);
-    try {
-      return await sending;
-    } finally {
-      this.inFlight.delete(sending);
-    }
+  send(requests: readonly PushRequest[]): Promise<readonly PushOutcome[]> {
+    return this.inFlight.track(Promise.all(requests.map((request) => this.sendOne(request))));
   }
 
   /** Lets the sends in flight finish, then closes the HTTP/2 session. Later sends get a `retry` outcome. */
@@ -69,7 +64,7 @@ export class ApnsPushProvider extends PushProvider {
   }
 
   private async shutDown(): Promise<void> {
-    await Promise.allSettled(this.inFlight);
+    await this.inFlight.drained();
     await new Promise<void>((resolve) => {
       void this.provider.shutdown(resolve);
     });

@@ -4,6 +4,7 @@ import { connectionLost, failedOutcome, type FailedPushOutcome } from '../errors
 import type { FcmCredential, PushEndpoints } from '../port/push-credential';
 import { PushProvider, type PushOutcome, type PushRequest } from '../port/push-provider.port';
 import { redactToken } from '../support/redact-token';
+import { InFlight } from '../support/in-flight';
 import { Semaphore } from '../support/semaphore';
 import { FcmAccessTokenError, FcmAccessTokenSource } from './fcm-access-token.source';
 import { FcmHttp2Client, type Http2Response } from './fcm-http2.client';
@@ -37,7 +38,7 @@ export class FcmPushProvider extends PushProvider {
   private readonly logger: LoggerService;
   private readonly limiter: Semaphore;
   private readonly now: () => number;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private closing: Promise<void> | undefined;
 
   constructor(options: FcmPushProviderOptions) {
@@ -62,19 +63,13 @@ export class FcmPushProvider extends PushProvider {
     });
   }
 
-  async send(requests: readonly PushRequest[]): Promise<readonly PushOutcome[]> {
-    const sending = this.sendAll(requests);
-    this.inFlight.add(sending);
-    try {
-      return await sending;
-    } finally {
-      this.inFlight.delete(sending);
-    }
+  send(requests: readonly PushRequest[]): Promise<readonly PushOutcome[]> {
+    return this.inFlight.track(this.sendAll(requests));
   }
 
   /** Lets the sends in flight finish, then closes the HTTP/2 session. Later sends get a `retry` outcome. */
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled(this.inFlight).then(() => this.http.close());
+    this.closing ??= this.inFlight.drained().then(() => this.http.close());
     return this.closing;
   }
 
