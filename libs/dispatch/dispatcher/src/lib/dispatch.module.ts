@@ -19,7 +19,6 @@ import {
   PushCredentialRepository,
 } from '@mailpush/persistence';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { MailChangedConsumer } from './coalesce/mail-changed.consumer';
 import { NotificationComposer } from './compose/notification.composer';
 import { DedupeReadinessCheck } from './dedupe/dedupe-readiness.check';
@@ -136,8 +135,8 @@ export class DispatchModule implements OnApplicationBootstrap, OnApplicationShut
         },
         {
           provide: RegistrationUpkeep,
-          useFactory: (dataSource: DataSource) => new TypeOrmRegistrationUpkeep(dataSource),
-          inject: [DataSource],
+          useFactory: (registrations: DeviceRegistrationRepository) => new TypeOrmRegistrationUpkeep(registrations),
+          inject: [DeviceRegistrationRepository],
         },
         {
           provide: PushedMarks,

@@ -134,5 +134,31 @@ describe(DeviceRegistrationRepository.name, () => {
 
       await expect(sut.findOne(ada, created.id)).resolves.toBeNull();
     });
+
+    it('records pushes without touching updatedAt, and changes status only from the expected one and before a re-registration', async () => {
+      const row = await sut.create(ada, registration('pushed-phone'));
+
+      await sut.recordPushed([row.id, row.id], new Date('2026-03-01T10:00:00.000Z'));
+      const pushed = await sut.findOne(ada, row.id);
+      const refusedAsRefreshed = await sut.changeStatus(ada, row.id, {
+        from: 'active',
+        to: 'invalid',
+        unlessUpdatedAfter: new Date(row.updatedAt.getTime() - 1000),
+      });
+      const refusedFromOtherStatus = await sut.changeStatus(ada, row.id, { from: 'expired', to: 'invalid' });
+      const activeBefore = await sut.hasUnexpired(ada, 'active', new Date('2026-01-01T00:00:00.000Z'));
+      const moved = await sut.changeStatus(ada, row.id, {
+        from: 'active',
+        to: 'invalid',
+        unlessUpdatedAfter: new Date(row.updatedAt.getTime() + 1000),
+      });
+
+      expect(pushed).toMatchObject({ lastPushAt: new Date('2026-03-01T10:00:00.000Z'), failureCount: 0 });
+      expect(pushed?.updatedAt).toEqual(row.updatedAt);
+      expect([refusedAsRefreshed, refusedFromOtherStatus, activeBefore, moved]).toEqual([false, false, true, true]);
+      await expect(sut.findOne(ada, row.id)).resolves.toMatchObject({ status: 'invalid' });
+      await expect(sut.hasUnexpired(ada, 'invalid', EXPIRES)).resolves.toBe(false);
+      await sut.delete(ada, row.id);
+    });
   });
 });

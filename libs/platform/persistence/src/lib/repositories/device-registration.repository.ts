@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, In, LessThanOrEqual, MoreThan, type EntityManager, type Repository } from 'typeorm';
 import {
   DeviceRegistrationEntity,
   type DevicePlatform,
@@ -8,6 +8,9 @@ import {
 } from '../entities/device-registration.entity';
 import type { JsonObject } from '../entities/json-object';
 import { storedNow } from './stored-now';
+
+/** Well below SQL Server's 2,100 parameters per statement. */
+const IDS_PER_STATEMENT = 500;
 
 export interface NewDeviceRegistration {
   readonly deviceId: string;
@@ -109,6 +112,43 @@ export class DeviceRegistrationRepository {
     const result = await this.rows.update({ mailboxId, id: registrationId }, { ...changes, updatedAt: storedNow() });
     if ((result.affected ?? 0) === 0) return null;
     return this.findOne(mailboxId, registrationId);
+  }
+
+  /**
+   * The dispatcher's bookkeeping after pushes: `lastPushAt` and a reset failure count. Leaves `updatedAt`
+   * alone, since that is when the device last registered (APNs 410 pruning compares against it).
+   */
+  async recordPushed(registrationIds: readonly string[], at: Date): Promise<void> {
+    const unique = [...new Set(registrationIds)];
+    for (let i = 0; i < unique.length; i += IDS_PER_STATEMENT) {
+      await this.rows.update({ id: In(unique.slice(i, i + IDS_PER_STATEMENT)) }, { lastPushAt: at, failureCount: 0 });
+    }
+  }
+
+  /**
+   * Moves a registration from status `from` to `to`, only if it is still in `from` and, when
+   * `unlessUpdatedAfter` is given, the device has not registered again since. `true` when it moved.
+   */
+  async changeStatus(
+    mailboxId: string,
+    registrationId: string,
+    change: { readonly from: string; readonly to: string; readonly unlessUpdatedAfter?: Date },
+  ): Promise<boolean> {
+    const result = await this.rows.update(
+      {
+        mailboxId,
+        id: registrationId,
+        status: change.from,
+        ...(change.unlessUpdatedAfter === undefined ? {} : { updatedAt: LessThanOrEqual(change.unlessUpdatedAfter) }),
+      },
+      { status: change.to, updatedAt: storedNow() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Whether the mailbox has a registration in `status` that has not expired at `now`. */
+  hasUnexpired(mailboxId: string, status: string, now: Date): Promise<boolean> {
+    return this.rows.exists({ where: { mailboxId, status, expiresAt: MoreThan(now) } });
   }
 
   /** `false` when the mailbox has no such registration. */
