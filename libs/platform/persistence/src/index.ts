@@ -18,7 +18,7 @@ export { PushCredentialEntity } from './lib/entities/push-credential.entity';
 export { DeliveryLogEntity } from './lib/entities/delivery-log.entity';
 export { AuditLogEntity } from './lib/entities/audit-log.entity';
 
-export { credentialsContext, type Credentials } from './lib/repositories/sealed-credentials';
+export { clientStateContext, credentialsContext, type Credentials } from './lib/repositories/sealed-credentials';
 export { MailConnectionRepository, type NewMailConnection } from './lib/repositories/mail-connection.repository';
 export { MailboxRepository, type NewMailbox } from './lib/repositories/mailbox.repository';
 export {

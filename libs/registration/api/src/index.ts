@@ -2,6 +2,7 @@ export { RegistrationModule, type RegistrationModuleSetup } from './lib/registra
 export { RegistrationSettings, type AuthSettings, type RegistrationModuleOptions } from './lib/registration.settings';
 export { MailboxBackendResolver, type MailboxPlacement } from './lib/backend/mailbox-backend-resolver.port';
 export { PendingMailboxBackendResolver } from './lib/backend/pending-mailbox-backend-resolver.adapter';
+export { ConnectionDomainResolver } from './lib/backend/connection-domain-resolver.adapter';
 export { RegistrationService, type RegisterResult } from './lib/registrations/registration.service';
 export { RegistrationPurge } from './lib/registrations/registration-purge.service';
 export { MAILBOX_UNWATCHED, MAILBOX_WATCHED } from './lib/registrations/mailbox-watch-status';

@@ -2,8 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { MailpushConfig } from '@mailpush/config';
 import { LeasesModule } from '@mailpush/leases';
 import { MessagingModule } from '@mailpush/messaging';
-import { PersistenceModule } from '@mailpush/persistence';
+import { MailConnectionRepository, PersistenceModule } from '@mailpush/persistence';
 import { SecretsModule } from '@mailpush/secrets';
+import { EnvironmentConnectionsSeeder } from './environment-connections.seeder';
 
 export interface FoundationOptions {
   /** Shard owners (the EWS watcher, the Graph receiver, the standalone server) also hold leases. */
@@ -12,7 +13,7 @@ export interface FoundationOptions {
 
 /**
  * What every mailpush service stands on: credentials encryption, the database, the bus and, for shard
- * owners, leases. RabbitMQ and Redis when configured, their in-process twins otherwise.
+ * owners, leases; and the mail connections the environment describes. RabbitMQ and Redis when configured, their in-process twins otherwise.
  */
 @Module({})
 export class FoundationModule {
@@ -24,6 +25,13 @@ export class FoundationModule {
         PersistenceModule.forRoot(config.database),
         MessagingModule.forRoot(config),
         ...(options.leases ? [LeasesModule.forRoot(config)] : []),
+      ],
+      providers: [
+        {
+          provide: EnvironmentConnectionsSeeder,
+          useFactory: (connections: MailConnectionRepository) => new EnvironmentConnectionsSeeder(config, connections),
+          inject: [MailConnectionRepository],
+        },
       ],
     };
   }

@@ -4,7 +4,7 @@ import type { MailpushConfig } from '@mailpush/config';
 import { CallerAuthenticator } from './auth/caller-authenticator.service';
 import { CallerGuard } from './auth/caller.guard';
 import { MailboxBackendResolver } from './backend/mailbox-backend-resolver.port';
-import { PendingMailboxBackendResolver } from './backend/pending-mailbox-backend-resolver.adapter';
+import { ConnectionDomainResolver } from './backend/connection-domain-resolver.adapter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { OpenApiController } from './http/openapi.controller';
 import { RegistrationProblemFilter } from './http/registration-problem.filter';
@@ -18,7 +18,7 @@ import { RegistrationTransactions } from './registrations/registration.transacti
 import { RegistrationSettings, type RegistrationModuleOptions } from './registration.settings';
 
 export interface RegistrationModuleSetup extends RegistrationModuleOptions {
-  /** Where new mailboxes live; default `PendingMailboxBackendResolver` (backend `pending`). */
+  /** Where new mailboxes live; default `ConnectionDomainResolver` (by the mail connections' domains). */
   readonly backendResolver?: Type<MailboxBackendResolver>;
 }
 
@@ -37,7 +37,7 @@ export class RegistrationModule implements NestModule {
       providers: [
         { provide: RegistrationSettings, useValue: settings },
         { provide: TokenBucketRateLimiter, useValue: new TokenBucketRateLimiter(settings.rateLimitPerMinute) },
-        { provide: MailboxBackendResolver, useClass: setup.backendResolver ?? PendingMailboxBackendResolver },
+        { provide: MailboxBackendResolver, useClass: setup.backendResolver ?? ConnectionDomainResolver },
         { provide: APP_FILTER, useClass: RegistrationProblemFilter },
         RegistrationProblemFilter,
         RegistrationMetrics,

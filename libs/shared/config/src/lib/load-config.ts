@@ -36,6 +36,20 @@ const nonNegativeInt = z.coerce
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const amqpUrl = z.url({ protocol: /^amqps?$/, error: 'must be an amqp:// or amqps:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
+/** https, or http on a loopback address (a local simulator posting to this machine). */
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an https URL (Graph only posts to https)' })
+  .refine((v) => {
+    const url = new URL(v);
+    return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  }, 'must be an https URL (Graph only posts to https; http only on a loopback address)');
+/** Comma-separated mail domains, lower-cased; `*` stands for every domain no other connection lists. */
+const domainList = z
+  .string()
+  .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
+  .refine((list) => list.every((d) => d === '*' || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)), {
+    message: 'must be a comma-separated list of mail domains (e.g. contoso.com,fabrikam.com) or *',
+  });
 const base64Key = z.string().refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
   message: 'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
 });
@@ -207,12 +221,21 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       clientId: r.optional('GRAPH_CLIENT_ID', nonEmpty),
       clientSecret: r.secret('GRAPH_CLIENT_SECRET'),
       clientCertPath: r.optional('GRAPH_CLIENT_CERT_PATH', nonEmpty),
-      notificationUrl: r.optional(
-        'GRAPH_NOTIFICATION_URL',
-        z.url({ protocol: /^https$/, error: 'must be an https URL (Graph only posts to https)' }),
-      ),
+      notificationUrl: r.optional('GRAPH_NOTIFICATION_URL', webhookUrl),
+      lifecycleNotificationUrl: r.optional('GRAPH_LIFECYCLE_NOTIFICATION_URL', webhookUrl),
       baseUrl: r.withDefault('GRAPH_BASE_URL', httpUrl, 'https://graph.microsoft.com'),
       authorityHost: r.withDefault('GRAPH_AUTHORITY_HOST', httpUrl, 'https://login.microsoftonline.com'),
+      caPath: r.optional('GRAPH_CA_PATH', nonEmpty),
+      mailDomains: r.withDefault('GRAPH_MAIL_DOMAINS', domainList, ['*']),
+      subscriptionLifetimeMinutes: r.withDefault(
+        'GRAPH_SUBSCRIPTION_LIFETIME_MINUTES',
+        positiveInt.max(10_080, 'must be at most 10080 (Graph refuses longer message subscriptions)'),
+        4230,
+      ),
+      richNotifications: r.withDefault('GRAPH_RICH_NOTIFICATIONS', bool, false),
+      encryptionCertPath: r.optional('GRAPH_ENCRYPTION_CERT_PATH', nonEmpty),
+      encryptionKeyPath: r.optional('GRAPH_ENCRYPTION_KEY_PATH', nonEmpty),
+      webhookBodyLimitBytes: r.withDefault('GRAPH_WEBHOOK_BODY_LIMIT_BYTES', positiveInt, 1024 * 1024),
     },
     ews: {
       url: r.optional('EWS_URL', httpUrl),
@@ -259,6 +282,7 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       apnsPort: r.withDefault('SANDBOX_APNS_PORT', port, 0),
       fcmPort: r.withDefault('SANDBOX_FCM_PORT', port, 0),
       oidcPort: r.withDefault('SANDBOX_OIDC_PORT', port, 0),
+      graphPort: r.withDefault('SANDBOX_GRAPH_PORT', port, 0),
     },
     telemetry: { otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl) },
   };
@@ -282,6 +306,17 @@ function checkCombinations(c: MailpushConfig, r: EnvironmentReader): void {
   together(['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID']);
   if (c.graph.clientId !== undefined && c.graph.clientSecret === undefined && c.graph.clientCertPath === undefined) {
     r.problem('GRAPH_CLIENT_SECRET: or GRAPH_CLIENT_CERT_PATH is required with GRAPH_CLIENT_ID');
+  }
+  together(['GRAPH_ENCRYPTION_CERT_PATH', 'GRAPH_ENCRYPTION_KEY_PATH']);
+  if (c.graph.richNotifications && c.graph.encryptionCertPath === undefined) {
+    r.problem(
+      'GRAPH_ENCRYPTION_CERT_PATH: is required (with GRAPH_ENCRYPTION_KEY_PATH) when GRAPH_RICH_NOTIFICATIONS=true',
+    );
+  }
+  if (c.graph.richNotifications && c.graph.subscriptionLifetimeMinutes > 1440) {
+    r.problem(
+      'GRAPH_SUBSCRIPTION_LIFETIME_MINUTES: must be at most 1440 with GRAPH_RICH_NOTIFICATIONS=true (Graph refuses longer subscriptions with resource data)',
+    );
   }
   if (c.ews.auth !== 'oauth' && c.ews.username !== undefined && c.ews.password === undefined) {
     r.problem(`EWS_PASSWORD: is required with EWS_USERNAME for EWS_AUTH=${c.ews.auth}`);

@@ -90,9 +90,25 @@ export interface MailpushConfig {
     readonly clientId: string | undefined;
     readonly clientSecret: Secret | undefined;
     readonly clientCertPath: string | undefined;
+    /** The External Notification URL (`.../notificationClient`) Graph posts change notifications to. */
     readonly notificationUrl: string | undefined;
+    /** Where lifecycle notifications go; the notification URL when unset. */
+    readonly lifecycleNotificationUrl: string | undefined;
     readonly baseUrl: string;
     readonly authorityHost: string;
+    /** Extra CA certificates (PEM file) trusted for Graph and the authority host (simulators, TLS proxies). */
+    readonly caPath: string | undefined;
+    /** Mail domains of the environment's Graph connection; `*` claims every domain no other connection lists. */
+    readonly mailDomains: readonly string[];
+    /** Lifetime asked for each subscription; Graph allows up to 10080 minutes (1440 with resource data). */
+    readonly subscriptionLifetimeMinutes: number;
+    /** Subscribe with `includeResourceData`, so notifications carry the summary encrypted. */
+    readonly richNotifications: boolean;
+    /** Certificate (PEM) Graph encrypts rich notifications for, and its private key (PEM). */
+    readonly encryptionCertPath: string | undefined;
+    readonly encryptionKeyPath: string | undefined;
+    /** Largest notification POST the webhook reads; larger ones get 413. */
+    readonly webhookBodyLimitBytes: number;
   };
   readonly ews: {
     readonly url: string | undefined;
@@ -131,6 +147,8 @@ export interface MailpushConfig {
     readonly fcmPort: number;
     /** OpenID issuer simulator (plain HTTP); 0 picks a free port, which changes the issuer URL on every start. */
     readonly oidcPort: number;
+    /** Microsoft Graph simulator and its token endpoint (https); 0 picks a free port. */
+    readonly graphPort: number;
   };
   readonly telemetry: { readonly otlpEndpoint: string | undefined };
 }

@@ -45,8 +45,23 @@ export class MailboxEntity {
   @Column({ type: 'text', nullable: true })
   watermark!: string | null;
 
+  /**
+   * The subscription's secret (Graph `clientState`), sealed by `SecretBox` for the context
+   * `mailbox:<id>:client_state`; never plaintext.
+   */
+  @Column({ name: 'sealed_client_state', type: 'text', nullable: true })
+  sealedClientState!: string | null;
+
   @Column({ type: String, length: 32 })
   status!: string;
+
+  /** Work a notification asked the shard owner to do (e.g. `catch-up`, `recreate`, `reauthorize`). */
+  @Column({ name: 'sync_request', type: String, length: 32, nullable: true })
+  syncRequest!: string | null;
+
+  /** The last error watching this mailbox, for the status views; `null` while it is watched fine. */
+  @Column({ name: 'watch_error', type: String, length: 1000, nullable: true })
+  watchError!: string | null;
 
   /** Fencing token: a shard owner writes watch state only where this still holds the epoch of its lease. */
   @Column({ name: 'owner_epoch', type: Number, default: 0 })

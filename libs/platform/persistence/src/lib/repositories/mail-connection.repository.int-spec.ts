@@ -101,5 +101,26 @@ describe(MailConnectionRepository.name, () => {
       expect(names).toEqual([...names].sort());
       expect(names.at(-1)).toBe('zz-last');
     });
+    it('saves a connection by name: created once, then brought up to date, also when replicas race', async () => {
+      const input = {
+        kind: 'graph' as const,
+        name: 'environment-graph',
+        domains: ['Contoso.com'],
+        credentials: { clientSecret: 'first' },
+        settings: { tenantId: 't1' },
+      };
+      const [a, b] = await Promise.all([sut.saveByName(input), sut.saveByName(input)]);
+      expect(a.id).toBe(b.id);
+
+      const updated = await sut.saveByName({
+        ...input,
+        domains: ['fabrikam.com'],
+        credentials: { clientSecret: 'second' },
+      });
+
+      expect(updated.id).toBe(a.id);
+      expect((await sut.findByName('environment-graph'))?.domains).toEqual(['fabrikam.com']);
+      await expect(sut.readCredentials(a.id)).resolves.toEqual({ clientSecret: 'second' });
+    });
   });
 });

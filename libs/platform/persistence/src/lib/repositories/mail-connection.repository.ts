@@ -44,6 +44,42 @@ export class MailConnectionRepository {
     });
   }
 
+  findByName(name: string): Promise<MailConnectionEntity | null> {
+    return this.rows.findOneBy({ name });
+  }
+
+  /**
+   * Creates the connection named `input.name`, or brings the existing one up to date (kind, domains,
+   * credentials, settings, enabled). For connections seeded from the environment at every boot; replicas
+   * booting together may race, and the loser of the insert updates the winner's row instead.
+   */
+  async saveByName(input: NewMailConnection): Promise<MailConnectionEntity> {
+    const existing = await this.findByName(input.name);
+    if (existing === null) {
+      try {
+        return await this.create(input);
+      } catch (error) {
+        if ((await this.findByName(input.name)) === null) throw error;
+      }
+    }
+    const row = existing ?? (await this.findByName(input.name));
+    if (row === null) throw new Error(`mail connection ${input.name} vanished while it was being saved`);
+    const changes = {
+      kind: input.kind,
+      domains: input.domains.map((domain) => domain.toLowerCase()),
+      sealedCredentials: sealCredentials(
+        this.secrets,
+        input.credentials,
+        credentialsContext('mail_connection', row.id),
+      ),
+      settings: input.settings ?? {},
+      enabled: input.enabled ?? true,
+      updatedAt: storedNow(),
+    };
+    await this.rows.update({ id: row.id }, changes);
+    return Object.assign(row, changes);
+  }
+
   findOne(connectionId: string): Promise<MailConnectionEntity | null> {
     return this.rows.findOneBy({ id: connectionId });
   }

@@ -24,3 +24,8 @@ export function openCredentials(secrets: SecretBox, sealed: string, context: str
   }
   return value as Credentials;
 }
+
+/** The `SecretBox` context of a mailbox's sealed subscription secret (Graph `clientState`). */
+export function clientStateContext(mailboxId: string): string {
+  return `mailbox:${mailboxId}:client_state`;
+}
