@@ -35,17 +35,20 @@ export {
   startSandbox,
   SANDBOX_APNS_TOPIC,
   SANDBOX_FCM_PROJECT_ID,
+  SANDBOX_GRAPH_TENANT_ID,
   type StartSandboxOptions,
 } from './lib/sandbox/start-sandbox';
 export { readSandboxDescription, sandboxBanner } from './lib/sandbox/sandbox-banner';
 export { SandboxModule } from './lib/nest/sandbox.module';
 export { SandboxMailModule } from './lib/mail/sandbox-mail.module';
+export { GraphSimulator, type GraphSimulatorOptions, type GraphThrottle } from './lib/graph/graph-simulator';
+export { GRAPH_CHANGE_NOTIFICATION_PUBLISHER_ID } from './lib/graph/validation-token.issuer';
 export {
-  GraphSimulator,
-  GRAPH_CHANGE_NOTIFICATION_PUBLISHER_ID,
-  type GraphSimulatorOptions,
-  type GraphThrottle,
-} from './lib/graph/graph-simulator';
+  createEncryptionCertificate,
+  type EncryptionCertificate,
+  type EncryptionCertificateOptions,
+} from './lib/graph/encryption-certificate';
+export type { EncryptedContent } from './lib/graph/rich-notification.encoder';
 export type {
   GraphChangeType,
   GraphLifecycleEvent,
@@ -59,3 +62,4 @@ export type {
   ValidationRequest,
 } from './lib/graph/graph-records';
 export { MAX_MESSAGE_SUBSCRIPTION_MINUTES } from './lib/graph/subscription-request.check';
+export { MAX_RICH_SUBSCRIPTION_MINUTES } from './lib/graph/rich-subscription.check';

@@ -3,3 +3,4 @@ export { createThrowawayPostgresDatabase, DEFAULT_TEST_POSTGRES_URL, testPostgre
 export { createThrowawayMssqlDatabase, testMssqlUrl } from './lib/throwaway-mssql';
 export { createTempSqlitePath, createThrowawaySqliteDatabase } from './lib/temp-sqlite';
 export { describeEachDatabase, testDatabases, type TestDatabase } from './lib/test-databases';
+export { TcpProxy, type TcpProxyTarget } from './lib/tcp-proxy';

@@ -1,4 +1,5 @@
-import { Injectable, Controller, Get, Module, type DynamicModule } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Body, Injectable, Controller, Get, Module, Post, Req, type DynamicModule } from '@nestjs/common';
 import { loadConfig, type Environment } from '@mailpush/config';
 import { ReadinessCheck } from './readiness-check';
 import { startApp, type RunningApp } from './run-app';
@@ -24,7 +25,21 @@ class SlowController {
   }
 }
 
-@Module({ controllers: [SlowController], providers: [SwitchableCheck] })
+@Controller()
+class BodyController {
+  @Post('parsed')
+  parsed(@Body() body: unknown): { body: unknown } {
+    return { body };
+  }
+
+  /** The webhook's path: its handler reads the body itself. */
+  @Post('notificationClient')
+  unread(@Req() request: IncomingMessage): { unread: boolean } {
+    return { unread: !request.readableEnded };
+  }
+}
+
+@Module({ controllers: [SlowController, BodyController], providers: [SwitchableCheck] })
 class TestModule {}
 
 const env: Environment = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SHUTDOWN_TIMEOUT_MS: '5000' };
@@ -89,6 +104,25 @@ describe(startApp.name, () => {
 
     expect(given.headers.get('x-request-id')).toBe('abc-123');
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('parses JSON and form bodies app-wide, but leaves the body of the Graph webhook unread', async () => {
+    const { url } = await start();
+    const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":[1,"x"]}' };
+
+    const parsed = await fetch(`${url}/parsed`, json);
+    const form = await fetch(`${url}/parsed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=x',
+    });
+    const webhook = await fetch(`${url}/notificationClient?tenant=t`, json);
+    const otherCase = await fetch(`${url}/NotificationClient/`, json);
+
+    await expect(parsed.json()).resolves.toEqual({ body: { a: [1, 'x'] } });
+    await expect(form.json()).resolves.toEqual({ body: { a: '1', b: 'x' } });
+    await expect(webhook.json()).resolves.toEqual({ unread: true });
+    await expect(otherCase.json()).resolves.toEqual({ unread: true });
   });
 
   it('lets an in-flight request finish during shutdown, then refuses new connections', async () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -34,6 +35,25 @@ export interface RunningApp {
   stop(signal?: string): Promise<void>;
 }
 
+/**
+ * Paths whose handlers read their request bodies themselves, with their own limits and answers: the Graph
+ * webhook (**contract** path; it reads up to `GRAPH_WEBHOOK_BODY_LIMIT_BYTES` and must never parse the body of
+ * a validation handshake). Compared in lower case without trailing slashes, as Express routes them.
+ */
+const SELF_READ_BODY_PATHS: ReadonlySet<string> = new Set(['/notificationclient']);
+
+function readsOwnBody(request: IncomingMessage): boolean {
+  const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  return SELF_READ_BODY_PATHS.has(path.toLowerCase().replace(/\/+$/, ''));
+}
+
+/** Whether the app-wide parser of `mediaType` reads this request (body-parser checks that there is a body). */
+function parsedAppWide(mediaType: string): (request: IncomingMessage) => boolean {
+  return (request) =>
+    !readsOwnBody(request) &&
+    (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() === mediaType;
+}
+
 function rootModule<C>(definition: AppDefinition<C>, config: MailpushConfig, context: C): DynamicModule {
   @Module({})
   class AppRootModule {}
@@ -55,7 +75,12 @@ export async function startApp<C>(definition: AppDefinition<C>, validated: Mailp
   const app = await NestFactory.create<NestExpressApplication>(rootModule(definition, config, context), {
     bufferLogs: true,
     abortOnError: false,
+    bodyParser: false,
   });
+  // Nest's own parsers (JSON and urlencoded, 100 kB), registered before any module's middleware as Nest would,
+  // but leaving alone the paths that read their bodies themselves.
+  app.useBodyParser('json', { type: parsedAppWide('application/json') });
+  app.useBodyParser('urlencoded', { extended: true, type: parsedAppWide('application/x-www-form-urlencoded') });
   app.disable('x-powered-by');
   const logger = app.get(Logger);
   app.useLogger(logger);

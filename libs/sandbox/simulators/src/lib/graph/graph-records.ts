@@ -27,8 +27,9 @@ export interface GraphSubscription {
   readonly creatorId: string;
   readonly includeResourceData: boolean;
   readonly latestSupportedTlsVersion: string;
-  readonly encryptionCertificate: null;
-  readonly encryptionCertificateId: null;
+  /** Base64 DER of the certificate rich notifications are encrypted for (`includeResourceData`). */
+  readonly encryptionCertificate: string | null;
+  readonly encryptionCertificateId: string | null;
   readonly notificationQueryOptions: null;
   readonly notificationUrlAppId: null;
 }
@@ -49,8 +50,8 @@ export interface NotificationPost {
   readonly url: string;
   /** 1 for the first try, 2 for the first retry, ... */
   readonly attempt: number;
-  /** The collection posted: `{ value: [...] }`. */
-  readonly body: { readonly value: readonly Record<string, unknown>[] };
+  /** The collection posted: `{ value: [...] }`, plus `validationTokens` when an item carries resource data. */
+  readonly body: { readonly value: readonly Record<string, unknown>[]; readonly validationTokens?: readonly string[] };
   /** HTTP status; 0 when no response came (connection error or no answer within the deadline). */
   readonly status: number;
   readonly error?: string;

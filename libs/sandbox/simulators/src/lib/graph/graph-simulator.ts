@@ -18,8 +18,18 @@ import type {
   SubscriptionState,
   ValidationRequest,
 } from './graph-records';
+import {
+  checkClientAssertion,
+  JWT_BEARER_ASSERTION_TYPE,
+  registerCertificate,
+  type RegisteredCertificate,
+} from './client-assertion.check';
 import { NotificationDispatcher } from './notification.dispatcher';
-import { checkExpiration, checkSubscriptionRequest } from './subscription-request.check';
+import { encryptResourceData } from './rich-notification.encoder';
+import type { ResourceDataEncryption } from './rich-subscription.check';
+import { checkRenewal } from './subscription-renewal.check';
+import { checkSubscriptionRequest } from './subscription-request.check';
+import { openIdConfigurationV1, ValidationTokenIssuer } from './validation-token.issuer';
 import { postToWebhook } from './webhook.client';
 
 export interface GraphSimulatorOptions {
@@ -43,6 +53,8 @@ export interface GraphSimulatorOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Most items in one notification POST; default 100 (1 posts every notification on its own). */
   readonly maxItemsPerPost?: number;
+  /** A user asked about by UPN gets a mailbox at once, as in a tenant where everybody has one (the sandbox). */
+  readonly autoCreateMailboxes?: boolean;
 }
 
 export interface GraphThrottle {
@@ -51,10 +63,24 @@ export interface GraphThrottle {
   readonly times?: number;
 }
 
+/** An app that may get tokens: with a client secret, or with a certificate (a signed `client_assertion`). */
+export type GraphAppRegistration = { readonly tenantId: string; readonly clientId: string } & (
+  | { readonly clientSecret: string; readonly certificatePem?: never }
+  | { readonly certificatePem: string; readonly clientSecret?: never }
+);
+
 interface AppRegistration {
   readonly tenantId: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  readonly clientSecret?: string;
+  readonly certificate?: RegisteredCertificate;
+}
+
+/** Reads of one mailbox in progress, so that tests can see how many a client runs at once. */
+interface ReadLoad {
+  delayMs: number;
+  inFlight: number;
+  max: number;
 }
 
 interface AccessToken {
@@ -71,6 +97,8 @@ interface Subscription {
   tenantId: string;
   reauthorizationRequired: boolean;
   reauthorizedCount: number;
+  /** Set for `includeResourceData`: each item carries the `$select`ed message, encrypted for this certificate. */
+  resourceData: ResourceDataEncryption | null;
 }
 
 interface Call {
@@ -82,12 +110,14 @@ interface Call {
   readonly inBatch: boolean;
 }
 
-const GRAPH_PUBLISHER_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_BATCH = 20;
 const TOKEN_LIFETIME_SECONDS = 3599;
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const DISCOVERY_PATH = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/;
+/** The v1 discovery document and the signing keys of rich notifications' validation tokens. */
+const V1_DISCOVERY_PATH = /^\/([^/]+)\/\.well-known\/openid-configuration$/;
+const KEYS_PATH = /^\/[^/]+\/discovery(?:\/v2\.0)?\/keys$/;
 const SUBSCRIPTION_PATH = /^\/v1\.0\/subscriptions(?:\/([^/]+))?(\/reauthorize)?$/i;
 const INBOX = String.raw`mailfolders(?:\('inbox'\)|\/inbox)`;
 const FOLDER_PATH = new RegExp(String.raw`^\/v1\.0\/users\/([^/]+)\/${INBOX}$`, 'i');
@@ -102,6 +132,7 @@ const MESSAGE_PATH = new RegExp(String.raw`^\/v1\.0\/users\/([^/]+)\/(?:${INBOX}
  */
 export class GraphSimulator {
   private readonly apps = new Map<string, AppRegistration>();
+  private readonly readLoads = new Map<GraphMailbox, ReadLoad>();
   private readonly tokens = new Map<string, AccessToken>();
   private readonly mailboxes = new Map<string, GraphMailbox>();
   private readonly subs = new Map<string, Subscription>();
@@ -110,6 +141,7 @@ export class GraphSimulator {
   private readonly calls = new RecordLog<RecordedGraphRequest>();
   private readonly validations = new RecordLog<ValidationRequest>();
   private readonly dispatcher: NotificationDispatcher;
+  private readonly validationTokens = new ValidationTokenIssuer();
   private droppedCount = 0;
   /** `http(s)://host:port`: the authority host (`{url}/{tenant}/oauth2/v2.0/token`) and Graph's host. */
   readonly url: string;
@@ -132,6 +164,7 @@ export class GraphSimulator {
       retryDelaysMs: options.retryDelaysMs ?? [1000, 5000, 15_000],
       maxItemsPerPost: options.maxItemsPerPost ?? 100,
       ...(options.webhookCaPem === undefined ? {} : { ca: options.webhookCaPem }),
+      issueValidationTokens: (audiences) => this.validationTokens.issue(audiences),
     });
   }
 
@@ -175,12 +208,24 @@ export class GraphSimulator {
 
   // ---- control API -------------------------------------------------------------------------------------
 
-  /** Lets this app get tokens with its secret (client credentials). */
-  registerApp(app: AppRegistration): void {
-    for (const [field, value] of Object.entries(app)) {
-      if (typeof value !== 'string' || value === '') throw new Error(`${field}: must be a non-empty string`);
+  /** Lets this app get tokens (client credentials) with its secret or with assertions signed by its certificate. */
+  registerApp(app: GraphAppRegistration): void {
+    for (const field of ['tenantId', 'clientId'] as const) {
+      if (typeof app[field] !== 'string' || app[field] === '') throw new Error(`${field}: must be a non-empty string`);
     }
-    this.apps.set(`${app.tenantId.toLowerCase()}/${app.clientId.toLowerCase()}`, app);
+    const { clientSecret, certificatePem } = app;
+    if ((clientSecret === undefined) === (certificatePem === undefined)) {
+      throw new Error('clientSecret, certificatePem: give exactly one');
+    }
+    if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret === '')) {
+      throw new Error('clientSecret: must be a non-empty string');
+    }
+    this.apps.set(`${app.tenantId.toLowerCase()}/${app.clientId.toLowerCase()}`, {
+      tenantId: app.tenantId,
+      clientId: app.clientId,
+      ...(clientSecret === undefined ? {} : { clientSecret }),
+      ...(certificatePem === undefined ? {} : { certificate: registerCertificate(certificatePem) }),
+    });
   }
 
   /** Makes every token issued so far expired, so the next Graph call gets 401 and the client must refresh. */
@@ -252,6 +297,19 @@ export class GraphSimulator {
     });
   }
 
+  /** Holds every read of this mailbox (each `$batch` step too) `delayMs` before answering, so reads overlap. */
+  delayReads(user: string, delayMs: number): void {
+    if (!Number.isInteger(delayMs) || delayMs < 0) {
+      throw new Error(`delayMs: must be a whole number >= 0 (got ${delayMs})`);
+    }
+    this.readLoad(this.mailbox(user)).delayMs = delayMs;
+  }
+
+  /** The most reads of this mailbox that were in progress at once (see `delayReads`); 0 before the first. */
+  maxConcurrentRequests(user: string): number {
+    return this.readLoads.get(this.mailbox(user))?.max ?? 0;
+  }
+
   /** The next `times` Graph calls about this mailbox answer 429 with `Retry-After`. */
   throttle(user: string, throttle: GraphThrottle): void {
     const times = throttle.times ?? 1;
@@ -297,10 +355,19 @@ export class GraphSimulator {
   }
 
   /** Forgets subscriptions, records, drops and throttles; keeps apps, tokens and mailboxes. */
+  /** Forgets what was recorded (requests, validations, notification posts), keeping mailboxes and subscriptions. */
+  clearRecords(): void {
+    this.calls.clear();
+    this.validations.clear();
+    this.dispatcher.posts.clear();
+  }
+
   reset(): void {
     this.subs.clear();
     this.drops.clear();
     this.throttles.clear();
+    // Reads in progress still end on their own record; only delays and peaks are forgotten.
+    for (const load of this.readLoads.values()) Object.assign(load, { delayMs: 0, max: load.inFlight });
     this.calls.clear();
     this.validations.clear();
     this.dispatcher.posts.clear();
@@ -324,11 +391,15 @@ export class GraphSimulator {
     if (body.size > MAX_BODY_BYTES) {
       answer = graphError(413, 'RequestEntityTooLarge', 'The request body is too large.');
     } else if (method === 'POST' && TOKEN_PATH.test(url.pathname)) {
-      answer = this.issueToken(url.pathname, body.bytes.toString('utf8'));
+      answer = await this.issueToken(url.pathname, body.bytes.toString('utf8'), request.headers.host);
     } else if (method === 'GET' && DISCOVERY_PATH.test(url.pathname)) {
       answer = ok(this.discovery(DISCOVERY_PATH.exec(url.pathname)?.[1] ?? 'common'));
     } else if (method === 'GET' && url.pathname === '/common/discovery/instance') {
       answer = ok(this.instanceDiscovery());
+    } else if (method === 'GET' && V1_DISCOVERY_PATH.test(url.pathname)) {
+      answer = ok(openIdConfigurationV1(this.url, V1_DISCOVERY_PATH.exec(url.pathname)?.[1] ?? 'common'));
+    } else if (method === 'GET' && KEYS_PATH.test(url.pathname)) {
+      answer = ok(await this.validationTokens.jwks());
     } else {
       const token = this.authenticate(request.headers.authorization);
       if ('status' in token) {
@@ -359,7 +430,7 @@ export class GraphSimulator {
     write(response, answer);
   }
 
-  private issueToken(path: string, form: string): GraphAnswer {
+  private async issueToken(path: string, form: string, host: string | undefined): Promise<GraphAnswer> {
     const tenant = TOKEN_PATH.exec(path)?.[1]?.toLowerCase() ?? '';
     const fields = new URLSearchParams(form);
     const oauthError = (status: number, error: string, description: string): GraphAnswer => ({
@@ -377,9 +448,8 @@ export class GraphSimulator {
         `AADSTS700016: Application not found in the directory '${tenant}'.`,
       );
     }
-    if (!constantTimeEquals(fields.get('client_secret') ?? '', app.clientSecret)) {
-      return oauthError(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
-    }
+    const refusal = await this.checkClientCredential(app, fields, path, host);
+    if (refusal !== undefined) return oauthError(refusal.status, refusal.error, refusal.description);
     const scope = fields.get('scope') ?? '';
     if (!scope.split(' ').some((part) => part.endsWith('/.default'))) {
       return oauthError(400, 'invalid_scope', 'AADSTS1002012: scope must be https://graph.microsoft.com/.default.');
@@ -396,6 +466,54 @@ export class GraphSimulator {
       ext_expires_in: TOKEN_LIFETIME_SECONDS,
       access_token: accessToken,
     });
+  }
+
+  /** A secret, or an assertion signed by the registered certificate (`aud` = this token endpoint); else why not. */
+  private async checkClientCredential(
+    app: AppRegistration,
+    fields: URLSearchParams,
+    path: string,
+    host: string | undefined,
+  ): Promise<{ status: number; error: string; description: string } | undefined> {
+    const invalidClient = (description: string): { status: number; error: string; description: string } => ({
+      status: 401,
+      error: 'invalid_client',
+      description,
+    });
+    const assertion = fields.get('client_assertion');
+    const assertionType = fields.get('client_assertion_type');
+    if (assertion !== null || assertionType !== null) {
+      if (assertionType !== JWT_BEARER_ASSERTION_TYPE) {
+        return {
+          status: 400,
+          error: 'invalid_request',
+          description: `AADSTS50027: client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}.`,
+        };
+      }
+      if (app.certificate === undefined) {
+        return invalidClient(
+          'AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.',
+        );
+      }
+      const scheme = new URL(this.url).protocol;
+      const audiences = [`${this.url}${path}`, ...(host === undefined ? [] : [`${scheme}//${host}${path}`])];
+      const check = await checkClientAssertion(assertion ?? '', {
+        clientId: app.clientId,
+        audiences,
+        certificate: app.certificate,
+      });
+      return check.ok ? undefined : invalidClient(check.description);
+    }
+    const secret = fields.get('client_secret');
+    if (secret === null) {
+      return invalidClient(
+        "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+      );
+    }
+    if (app.clientSecret === undefined || !constantTimeEquals(secret, app.clientSecret)) {
+      return invalidClient('AADSTS7000215: Invalid client secret provided.');
+    }
+    return undefined;
   }
 
   private discovery(tenant: string): Record<string, unknown> {
@@ -464,11 +582,33 @@ export class GraphSimulator {
     if (mailbox === undefined) {
       return graphError(404, 'ErrorInvalidUser', `The requested user '${match?.[1] ?? ''}' is invalid.`);
     }
+    await this.holdRead(mailbox);
     const throttled = this.takeThrottle(mailbox);
     if (throttled !== undefined) return throttled;
     if (mailboxRoute === FOLDER_PATH) return this.folder(mailbox, call.url);
     if (mailboxRoute === DELTA_PATH) return this.delta(mailbox, call);
     return this.readMessage(mailbox, decodeURIComponent(match?.[2] ?? ''), call.url);
+  }
+
+  private readLoad(mailbox: GraphMailbox): ReadLoad {
+    let load = this.readLoads.get(mailbox);
+    if (load === undefined) {
+      load = { delayMs: 0, inFlight: 0, max: 0 };
+      this.readLoads.set(mailbox, load);
+    }
+    return load;
+  }
+
+  /** Counts the read as in progress for the mailbox's `delayReads` delay. */
+  private async holdRead(mailbox: GraphMailbox): Promise<void> {
+    const load = this.readLoad(mailbox);
+    load.inFlight += 1;
+    load.max = Math.max(load.max, load.inFlight);
+    try {
+      if (load.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, load.delayMs));
+    } finally {
+      load.inFlight -= 1;
+    }
   }
 
   private takeThrottle(mailbox: GraphMailbox): GraphAnswer | undefined {
@@ -520,12 +660,18 @@ export class GraphSimulator {
       }
       if (resume !== null) state = { ...state, since: state.until, until: mailbox.sequence, offset: 0 };
     } else {
+      const filter = call.url.searchParams.get('$filter');
+      const receivedFrom = filter === null ? undefined : receivedFilter(filter);
+      if (receivedFrom === null) {
+        return graphError(400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+      }
       state = {
         mailboxId: mailbox.info.id,
         since: 0,
         until: mailbox.sequence,
         offset: 0,
         select: call.url.searchParams.get('$select'),
+        ...(receivedFrom === undefined ? {} : { receivedFrom }),
       };
     }
     const page = mailbox.deltaPage(state.since, state.until, state.offset, pageSize);
@@ -539,7 +685,9 @@ export class GraphSimulator {
       headers: { 'preference-applied': `odata.maxpagesize=${pageSize}` },
       body: {
         '@odata.context': `${this.graphBaseUrl}/$metadata#Collection(message)`,
-        value: page.messages.map((message) => selectProperties(message, state.select)),
+        value: page.messages
+          .filter((message) => Date.parse(message.receivedDateTime) >= (state.receivedFrom ?? 0))
+          .map((message) => selectProperties(message, state.select)),
         ...next,
       },
     };
@@ -662,10 +810,10 @@ export class GraphSimulator {
         notificationUrl: request.notificationUrl,
         lifecycleNotificationUrl: request.lifecycleNotificationUrl,
         creatorId: randomUUID(),
-        includeResourceData: false,
+        includeResourceData: request.resourceData !== null,
         latestSupportedTlsVersion: request.latestSupportedTlsVersion,
-        encryptionCertificate: null,
-        encryptionCertificateId: null,
+        encryptionCertificate: request.resourceData?.certificate ?? null,
+        encryptionCertificateId: request.resourceData?.certificateId ?? null,
         notificationQueryOptions: null,
         notificationUrlAppId: null,
       },
@@ -675,6 +823,7 @@ export class GraphSimulator {
       tenantId: call.token.tenantId,
       reauthorizationRequired: false,
       reauthorizedCount: 0,
+      resourceData: request.resourceData,
     };
     this.subs.set(subscription.view.id, subscription);
     return ok(
@@ -684,18 +833,18 @@ export class GraphSimulator {
   }
 
   private renew(subscription: Subscription, body: unknown): GraphAnswer {
-    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-    const other = Object.keys(fields).filter((key) => key !== 'expirationDateTime');
-    if (other.length > 0) {
-      return graphError(
-        400,
-        'InvalidRequest',
-        `${other.join(', ')}: only expirationDateTime can be updated (simulator).`,
-      );
+    const renewal = checkRenewal(body, subscription.resourceData, new Date());
+    if (!renewal.ok) return graphError(400, 'InvalidRequest', renewal.message);
+    const { expiration, resourceData } = renewal.value;
+    if (expiration !== undefined) subscription.expiration = expiration;
+    if (resourceData !== undefined) {
+      subscription.resourceData = resourceData;
+      subscription.view = {
+        ...subscription.view,
+        encryptionCertificate: resourceData.certificate,
+        encryptionCertificateId: resourceData.certificateId,
+      };
     }
-    const expiration = checkExpiration(fields['expirationDateTime'], new Date());
-    if (!expiration.ok) return graphError(400, 'InvalidRequest', expiration.message);
-    subscription.expiration = expiration.value;
     subscription.reauthorizationRequired = false;
     return ok(this.view(subscription));
   }
@@ -740,20 +889,35 @@ export class GraphSimulator {
         continue;
       }
       const resource = `Users/${mailbox.info.id}/Messages/${message.id}`;
-      this.dispatcher.enqueue('change', subscription.view.notificationUrl, {
-        subscriptionId: subscription.view.id,
-        subscriptionExpirationDateTime: subscription.expiration.toISOString(),
-        changeType,
-        resource,
-        resourceData: {
-          '@odata.type': '#Microsoft.Graph.Message',
-          '@odata.id': resource,
-          '@odata.etag': message['@odata.etag'],
-          id: message.id,
+      const resourceData = {
+        '@odata.type': '#Microsoft.Graph.Message',
+        '@odata.id': resource,
+        '@odata.etag': message['@odata.etag'],
+        id: message.id,
+      };
+      const { resourceData: encryption } = subscription;
+      this.dispatcher.enqueue(
+        'change',
+        subscription.view.notificationUrl,
+        {
+          subscriptionId: subscription.view.id,
+          subscriptionExpirationDateTime: subscription.expiration.toISOString(),
+          changeType,
+          resource,
+          resourceData,
+          ...(encryption === null
+            ? {}
+            : {
+                encryptedContent: encryptResourceData(
+                  { ...resourceData, ...selectProperties(message, encryption.select) },
+                  encryption,
+                ),
+              }),
+          clientState: subscription.view.clientState,
+          tenantId: subscription.tenantId,
         },
-        clientState: subscription.view.clientState,
-        tenantId: subscription.tenantId,
-      });
+        { applicationId: subscription.view.applicationId, tenantId: subscription.tenantId, rich: encryption !== null },
+      );
     }
   }
 
@@ -768,6 +932,11 @@ export class GraphSimulator {
   }
 
   private findMailbox(user: string): GraphMailbox | undefined {
+    const found = this.mailboxes.get(user.toLowerCase());
+    if (found !== undefined || this.options.autoCreateMailboxes !== true || !/^[^@\s]+@[^@\s]+$/.test(user)) {
+      return found;
+    }
+    this.addMailbox(user);
     return this.mailboxes.get(user.toLowerCase());
   }
 
@@ -778,15 +947,14 @@ export class GraphSimulator {
   }
 }
 
-/** The publisher id Graph's rich-notification tokens carry as `appid` (for a future rich-notification mode). */
-export const GRAPH_CHANGE_NOTIFICATION_PUBLISHER_ID = GRAPH_PUBLISHER_ID;
-
 interface DeltaState {
   readonly mailboxId: string;
   readonly since: number;
   readonly until: number;
   readonly offset: number;
   readonly select: string | null;
+  /** `$filter=receivedDateTime ge|gt {instant}` of the round's first request (ms; `gt` adds 1). */
+  readonly receivedFrom?: number;
 }
 
 function encodeDeltaState(state: DeltaState): string {
@@ -803,6 +971,17 @@ function decodeDeltaState(token: string): DeltaState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The only filter message delta supports: `receivedDateTime ge|gt {ISO instant}`; the instant in ms (`gt` one
+ * more), or `null` for anything else.
+ */
+function receivedFilter(filter: string): number | null {
+  const match = /^\s*receivedDateTime\s+(ge|gt)\s+(\S+)\s*$/i.exec(filter);
+  const at = Date.parse(match?.[2] ?? '');
+  if (match === null || Number.isNaN(at)) return null;
+  return match[1]?.toLowerCase() === 'gt' ? at + 1 : at;
 }
 
 /** `Prefer: odata.maxpagesize=N`; Graph's default page of message delta is 10. */

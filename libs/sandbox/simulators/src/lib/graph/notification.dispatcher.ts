@@ -1,5 +1,6 @@
 import { RecordLog } from '../support/record-log';
 import type { NotificationPost } from './graph-records';
+import type { TokenAudience } from './validation-token.issuer';
 import { postToWebhook } from './webhook.client';
 
 export interface DispatcherOptions {
@@ -11,18 +12,30 @@ export interface DispatcherOptions {
   readonly ca?: string;
   /** A collection is posted as soon as it holds this many items. */
   readonly maxItemsPerPost: number;
+  /** Signs the `validationTokens` of a collection holding items with resource data (one per app and tenant). */
+  readonly issueValidationTokens?: (audiences: readonly TokenAudience[]) => Promise<readonly string[]>;
 }
 
 type Kind = NotificationPost['kind'];
+
+interface Batch {
+  readonly kind: Kind;
+  readonly url: string;
+  readonly items: Record<string, unknown>[];
+  /** The app and tenant of each item; once one item carries resource data, the tokens cover all of them. */
+  readonly audiences: TokenAudience[];
+  rich: boolean;
+}
 
 /**
  * Posts change and lifecycle notifications. Items queued in the same turn of the event loop that go to the
  * same URL travel in one collection, as Graph batches items of several subscriptions; a POST without a 2xx
  * is retried after each of `retryDelaysMs`. Every attempt is recorded with its status and response time.
+ * A collection holding an item with resource data carries `validationTokens` for every app and tenant in it.
  */
 export class NotificationDispatcher {
   readonly posts = new RecordLog<NotificationPost>();
-  private pending = new Map<string, { kind: Kind; url: string; items: Record<string, unknown>[] }>();
+  private pending = new Map<string, Batch>();
   private flushScheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -30,11 +43,24 @@ export class NotificationDispatcher {
 
   constructor(private readonly options: DispatcherOptions) {}
 
-  enqueue(kind: Kind, url: string, item: Record<string, unknown>): void {
+  /**
+   * Queues one item. `audience` is the subscribing app and tenant; `rich` marks an item with resource data,
+   * which makes its collection carry validation tokens.
+   */
+  enqueue(
+    kind: Kind,
+    url: string,
+    item: Record<string, unknown>,
+    audience?: TokenAudience & { readonly rich: boolean },
+  ): void {
     if (this.closed) return;
     const key = `${kind} ${url}`;
-    const batch = this.pending.get(key) ?? { kind, url, items: [] };
+    const batch = this.pending.get(key) ?? { kind, url, items: [], audiences: [], rich: false };
     batch.items.push(item);
+    if (audience !== undefined) {
+      batch.audiences.push({ applicationId: audience.applicationId, tenantId: audience.tenantId });
+      batch.rich ||= audience.rich;
+    }
     if (batch.items.length >= this.options.maxItemsPerPost) {
       this.pending.delete(key);
       this.start(batch);
@@ -70,11 +96,16 @@ export class NotificationDispatcher {
     for (const batch of batches) this.start(batch);
   }
 
-  private start(batch: { kind: Kind; url: string; items: Record<string, unknown>[] }): void {
-    const delivery = this.deliver(batch.kind, batch.url, { value: batch.items }).finally(() =>
-      this.inFlight.delete(delivery),
-    );
+  private start(batch: Batch): void {
+    const delivery = this.collection(batch)
+      .then((body) => this.deliver(batch.kind, batch.url, body))
+      .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
+  }
+
+  private async collection(batch: Batch): Promise<NotificationPost['body']> {
+    if (!batch.rich || this.options.issueValidationTokens === undefined) return { value: batch.items };
+    return { value: batch.items, validationTokens: await this.options.issueValidationTokens(batch.audiences) };
   }
 
   private async deliver(kind: Kind, url: string, body: NotificationPost['body']): Promise<void> {

@@ -1,4 +1,9 @@
 import type { GraphChangeType } from './graph-records';
+import {
+  checkResourceData,
+  MAX_RICH_SUBSCRIPTION_MINUTES,
+  type ResourceDataEncryption,
+} from './rich-subscription.check';
 
 /** Graph's maximum lifetime of a subscription to Outlook messages without resource data. */
 export const MAX_MESSAGE_SUBSCRIPTION_MINUTES = 10_080;
@@ -20,6 +25,8 @@ export interface SubscriptionRequest {
   readonly expirationDateTime: Date;
   readonly clientState: string | null;
   readonly latestSupportedTlsVersion: string;
+  /** Set when `includeResourceData` is true: how each notification item is encrypted. */
+  readonly resourceData: ResourceDataEncryption | null;
 }
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
@@ -34,9 +41,8 @@ export function checkSubscriptionRequest(body: unknown, policy: UrlPolicy, now: 
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return fail('The request body must be a JSON object.');
   const fields = body as Record<string, unknown>;
-  if (fields['includeResourceData'] === true) {
-    return fail('includeResourceData: rich notifications are not supported by the simulator.');
-  }
+  const includeResourceData = fields['includeResourceData'] ?? false;
+  if (typeof includeResourceData !== 'boolean') return fail('includeResourceData: must be true or false.');
   const changeTypes = checkChangeType(fields['changeType']);
   if (!changeTypes.ok) return changeTypes;
   const notificationUrl = checkUrl('notificationUrl', fields['notificationUrl'], policy);
@@ -47,11 +53,20 @@ export function checkSubscriptionRequest(body: unknown, policy: UrlPolicy, now: 
       : checkUrl('lifecycleNotificationUrl', fields['lifecycleNotificationUrl'], policy);
   if (!lifecycleNotificationUrl.ok) return lifecycleNotificationUrl;
   const resource = fields['resource'];
-  const match = typeof resource === 'string' ? MESSAGE_RESOURCE.exec(resource) : null;
+  // A query (`?$select=...`) belongs to subscriptions with resource data only.
+  const [resourcePath, resourceQuery] = typeof resource === 'string' ? splitQuery(resource) : ['', undefined];
+  const match = includeResourceData || resourceQuery === undefined ? MESSAGE_RESOURCE.exec(resourcePath) : null;
   if (typeof resource !== 'string' || match?.[1] === undefined) {
     return fail(`resource: must be users/{id}/mailFolders('inbox')/messages (got ${JSON.stringify(resource)}).`);
   }
-  const expiration = checkExpiration(fields['expirationDateTime'], now);
+  let resourceData: ResourceDataEncryption | null = null;
+  if (includeResourceData) {
+    const rich = checkResourceData(fields, resourceQuery ?? '');
+    if (!rich.ok) return rich;
+    resourceData = rich.value;
+  }
+  const maxMinutes = includeResourceData ? MAX_RICH_SUBSCRIPTION_MINUTES : MAX_MESSAGE_SUBSCRIPTION_MINUTES;
+  const expiration = checkExpiration(fields['expirationDateTime'], now, maxMinutes);
   if (!expiration.ok) return expiration;
   const clientState = fields['clientState'];
   if (clientState !== undefined && clientState !== null && typeof clientState !== 'string') {
@@ -76,12 +91,20 @@ export function checkSubscriptionRequest(body: unknown, policy: UrlPolicy, now: 
       expirationDateTime: expiration.value,
       clientState: clientState ?? null,
       latestSupportedTlsVersion: tls,
+      resourceData,
     },
   };
 }
 
-/** `expirationDateTime`: a date in the future, at most 10,080 minutes away (Graph answers 400 beyond). */
-export function checkExpiration(value: unknown, now: Date): Checked<Date> {
+/**
+ * `expirationDateTime`: a date in the future, at most `maxMinutes` away (10,080 minutes, 1,440 with resource
+ * data); Graph answers 400 beyond.
+ */
+export function checkExpiration(
+  value: unknown,
+  now: Date,
+  maxMinutes: number = MAX_MESSAGE_SUBSCRIPTION_MINUTES,
+): Checked<Date> {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
     return fail('expirationDateTime: must be an ISO 8601 date-time.');
   }
@@ -89,10 +112,8 @@ export function checkExpiration(value: unknown, now: Date): Checked<Date> {
   if (expiration.getTime() <= now.getTime()) {
     return fail('expirationDateTime: Subscription expiration must be in the future.');
   }
-  if (expiration.getTime() > now.getTime() + MAX_MESSAGE_SUBSCRIPTION_MINUTES * 60_000 + SKEW_MS) {
-    return fail(
-      `expirationDateTime: Subscription expiration can only be ${MAX_MESSAGE_SUBSCRIPTION_MINUTES} minutes in the future.`,
-    );
+  if (expiration.getTime() > now.getTime() + maxMinutes * 60_000 + SKEW_MS) {
+    return fail(`expirationDateTime: Subscription expiration can only be ${maxMinutes} minutes in the future.`);
   }
   return { ok: true, value: expiration };
 }
@@ -119,6 +140,12 @@ function checkUrl(field: string, value: unknown, policy: UrlPolicy): Checked<str
     return { ok: true, value };
   }
   return fail(`${field}: The ${field} must be an https URL (plain http is accepted for loopback only).`);
+}
+
+/** `path?query` → `[path, query]`; the query is `undefined` when there is none. */
+function splitQuery(resource: string): [string, string | undefined] {
+  const at = resource.indexOf('?');
+  return at < 0 ? [resource, undefined] : [resource.slice(0, at), resource.slice(at + 1)];
 }
 
 function fail(message: string): { ok: false; message: string } {

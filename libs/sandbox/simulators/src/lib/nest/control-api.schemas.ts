@@ -61,3 +61,38 @@ export function apnsScriptSchema(body: unknown) {
 export function fcmScriptSchema(body: unknown) {
   return hasGoaway(body) ? FcmGoawayScriptBody : FcmErrorScriptBody;
 }
+
+const user = z.string({ error: 'must be a string' }).regex(/^[^@\s]+@[^@\s]+$/, 'must look like user@domain');
+
+export const GraphMailBody = z
+  .object({
+    user,
+    subject: z.string({ error: 'must be a string' }).max(4096),
+    from: z
+      .object({
+        name: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
+        address: z.string({ error: 'must be a string' }).regex(/^[^@\s]+@[^@\s]+$/, 'must look like user@domain'),
+      })
+      .strict(),
+    bodyPreview: z.string({ error: 'must be a string' }).max(255).optional(),
+  })
+  .strict();
+
+export const GraphUserBody = z.object({ user }).strict();
+
+export const GraphReadBody = z
+  .object({ user, messageId: z.string({ error: 'must be a string' }).min(1, 'must not be empty') })
+  .strict();
+
+export const GraphLifecycleBody = z
+  .object({
+    subscriptionId: z.string({ error: 'must be a string' }).min(1, 'must not be empty'),
+    lifecycleEvent: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed'], {
+      error: 'must be reauthorizationRequired, subscriptionRemoved or missed',
+    }),
+  })
+  .strict();
+
+export const GraphDropBody = z.object({ user, count: times }).strict();
+
+export const GraphThrottleBody = z.object({ user, retryAfterSeconds, times: times.optional() }).strict();

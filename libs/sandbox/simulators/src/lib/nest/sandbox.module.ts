@@ -9,10 +9,17 @@ import {
 import { Sandbox } from '../sandbox/sandbox';
 import { ApnsControlController } from './apns-control.controller';
 import { FcmControlController } from './fcm-control.controller';
+import { GraphControlController } from './graph-control.controller';
 import { OidcControlController } from './oidc-control.controller';
 import { SandboxController } from './sandbox.controller';
 
-const CONTROLLERS = [SandboxController, ApnsControlController, FcmControlController, OidcControlController];
+const CONTROLLERS = [
+  SandboxController,
+  ApnsControlController,
+  FcmControlController,
+  OidcControlController,
+  GraphControlController,
+];
 
 /**
  * The sandbox's JSON control API under `/sandbox` (records, scripts, device tokens) on the app's HTTP port.
@@ -39,9 +46,9 @@ export class SandboxModule implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    const { apns, fcm, oidc } = this.sandbox.description;
+    const { apns, fcm, oidc, graph } = this.sandbox.description;
     this.logger.log(
-      `simulators up: APNs https://${apns.host}:${apns.port}, FCM ${fcm.endpoint}, OpenID ${oidc.issuer}; files in ${this.sandbox.files.dir}`,
+      `simulators up: APNs https://${apns.host}:${apns.port}, FCM ${fcm.endpoint}, OpenID ${oidc.issuer}, Graph ${graph.baseUrl}; files in ${this.sandbox.files.dir}`,
     );
   }
 

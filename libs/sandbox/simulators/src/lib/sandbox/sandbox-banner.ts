@@ -9,12 +9,13 @@ export function readSandboxDescription(dir: string): SandboxDescription {
 
 /** Lines for a person at a terminal: where each simulator is and how to use it. */
 export function sandboxBanner(description: SandboxDescription, controlUrl: string): readonly string[] {
-  const { apns, fcm, oidc } = description;
+  const { apns, fcm, oidc, graph } = description;
   return [
     'mailpush sandbox: local simulators, never for production',
     `  APNs      https://${apns.host}:${apns.port}  key ${apns.keyId}, team ${apns.teamId}, topic ${apns.topic}`,
     `  FCM       ${fcm.endpoint}  project ${fcm.projectId}, token endpoint ${fcm.tokenUrl}`,
     `  OpenID    ${oidc.issuer}  JWKS ${oidc.jwksUrl}, audience ${oidc.audience}`,
+    `  Graph     ${graph.baseUrl}/v1.0  tenant ${graph.tenantId}, app ${graph.clientId}`,
     `  files     CA ${apns.caPath}, APNs key ${apns.keyPath}, service account ${fcm.serviceAccountPath}`,
     `  control   ${controlUrl}/sandbox  (GET it for the environment variables that point mailpush here)`,
     `  a device token:  curl -s -X POST ${controlUrl}/sandbox/oidc/tokens -H 'content-type: application/json' -d '{"upn":"alice@example.com"}'`,

@@ -23,6 +23,16 @@ export interface SandboxDescription {
     /** `POST {"upn": "..."}` here answers `{"token": "..."}`. */
     readonly mintUrl: string;
   };
+  readonly graph: {
+    /** GRAPH_BASE_URL (the simulator serves `/v1.0`). */
+    readonly baseUrl: string;
+    /** GRAPH_AUTHORITY_HOST (`/{tenant}/oauth2/v2.0/token`). */
+    readonly authorityHost: string;
+    readonly tenantId: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly caPath: string;
+  };
 }
 
 /** The files `startSandbox` writes into its folder. */
@@ -40,7 +50,7 @@ export interface SandboxFiles {
 
 /** The mailpush environment variables that point a service at the sandbox `description` describes. */
 export function sandboxEnvironment(description: SandboxDescription): Record<string, string> {
-  const { apns, fcm, oidc } = description;
+  const { apns, fcm, oidc, graph } = description;
   return {
     APNS_HOST: apns.host,
     APNS_PORT: String(apns.port),
@@ -58,5 +68,11 @@ export function sandboxEnvironment(description: SandboxDescription): Record<stri
     AUTH_JWKS_URL: oidc.jwksUrl,
     AUTH_ISSUER: oidc.issuer,
     AUTH_AUDIENCE: oidc.audience,
+    GRAPH_TENANT_ID: graph.tenantId,
+    GRAPH_CLIENT_ID: graph.clientId,
+    GRAPH_CLIENT_SECRET: graph.clientSecret,
+    GRAPH_BASE_URL: graph.baseUrl,
+    GRAPH_AUTHORITY_HOST: graph.authorityHost,
+    GRAPH_CA_PATH: graph.caPath,
   };
 }

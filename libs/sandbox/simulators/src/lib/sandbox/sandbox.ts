@@ -1,5 +1,6 @@
 import type { ApnsSimulator } from '../apns/apns-simulator';
 import type { FcmSimulator } from '../fcm/fcm-simulator';
+import type { GraphSimulator } from '../graph/graph-simulator';
 import type { OpenIdSimulator } from '../oidc/open-id-simulator';
 import { sandboxEnvironment, type SandboxDescription, type SandboxFiles } from './sandbox-description';
 
@@ -11,6 +12,7 @@ export class Sandbox {
     readonly apns: ApnsSimulator,
     readonly fcm: FcmSimulator,
     readonly oidc: OpenIdSimulator,
+    readonly graph: GraphSimulator,
     readonly files: SandboxFiles,
     readonly description: SandboxDescription,
   ) {}
@@ -24,11 +26,15 @@ export class Sandbox {
   reset(): void {
     this.apns.reset();
     this.fcm.reset();
+    // Graph's mailboxes and subscriptions are state the services rely on, not records.
+    this.graph.clearRecords();
   }
 
-  /** Stops all three simulators; safe to call more than once. */
+  /** Stops every simulator; safe to call more than once. */
   close(): Promise<void> {
-    this.closing ??= Promise.all([this.apns.close(), this.fcm.close(), this.oidc.close()]).then(() => undefined);
+    this.closing ??= Promise.all([this.apns.close(), this.fcm.close(), this.oidc.close(), this.graph.close()]).then(
+      () => undefined,
+    );
     return this.closing;
   }
 }

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'graph-webhook',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/mail-graph/webhook',
+};
