@@ -3,8 +3,8 @@ import type { MailpushConfig } from '@mailpush/config';
 import { SandboxModule, startSandbox } from '@mailpush/simulators';
 
 /**
- * Local simulators that speak the real wire protocols (APNs, FCM and an OpenID issuer so far; Exchange and
- * Graph arrive with their issues), and their control API under `/sandbox`. They start while the app boots
+ * Local simulators that speak the real wire protocols (APNs, FCM, an OpenID issuer and Microsoft Graph;
+ * Exchange arrives with its issue), and their control API under `/sandbox`. They start while the app boots
  * and stop when it shuts down.
  */
 @Module({})
@@ -18,8 +18,8 @@ export class AppModule {
             dir: config.sandbox.dir,
             apnsPort: config.sandbox.apnsPort,
             fcmPort: config.sandbox.fcmPort,
-            // There is no SANDBOX_OIDC_PORT yet: a free port, published in sandbox.json and the banner.
             oidcPort: config.sandbox.oidcPort,
+            graphPort: config.sandbox.graphPort,
             host: config.app.host,
           }),
         ),

@@ -2,13 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { MailpushConfig } from '@mailpush/config';
 import { DispatchModule } from '@mailpush/dispatch';
 import { FoundationModule } from '@mailpush/foundation';
+import { GraphWebhookModule } from '@mailpush/graph-webhook';
+import { GraphWatchModule } from '@mailpush/graph-watch';
 import { RegistrationModule } from '@mailpush/registration';
 import { SandboxMailModule, SandboxModule, type Sandbox } from '@mailpush/simulators';
 
 /**
- * Every mailpush service in one process on embedded infrastructure: registration and dispatch today, the
- * mail sources with their issues. With `SANDBOX=true` the simulators run in the same process and their
- * control API (with `POST /sandbox/mail-changes` standing in for a mail source) is served on the same port.
+ * Every mailpush service in one process on embedded infrastructure: registration, dispatch and, when a Graph
+ * connection is configured, Exchange Online (the `/notificationClient` webhook and the subscriptions); EWS
+ * comes with its issue. With `SANDBOX=true` the simulators run in the same process (Graph among them) and
+ * their control API is served on the same port.
  */
 @Module({})
 export class AppModule {
@@ -19,6 +22,9 @@ export class AppModule {
         FoundationModule.forRoot(config, { leases: true }),
         RegistrationModule.forRoot(config),
         DispatchModule.forRoot(config),
+        ...(config.graph.clientId === undefined
+          ? []
+          : [GraphWebhookModule.forRoot(config), GraphWatchModule.forRoot(config)]),
         ...(sandbox === undefined ? [] : [SandboxModule.forRoot(sandbox), SandboxMailModule]),
       ],
     };

@@ -22,8 +22,8 @@ export function standaloneBanner(config: MailpushConfig, url: string): readonly 
 function walkThrough(url: string, config: MailpushConfig): readonly string[] {
   const topic = config.apns.topic ?? 'com.example.mail';
   return [
-    `Sandbox: nothing real is configured, so local simulators stand in for APNs, FCM and the identity`,
-    `provider (files in ${config.sandbox.dir}). Nothing leaves this machine. Try it:`,
+    `Sandbox: nothing real is configured, so local simulators stand in for Exchange Online (Graph), APNs,`,
+    `FCM and the identity provider (files in ${config.sandbox.dir}). Nothing leaves this machine. Try it:`,
     '',
     '  # 1. a device token for alice',
     `  TOKEN=$(curl -s -X POST ${url}/sandbox/oidc/tokens -H 'content-type: application/json' \\`,
@@ -31,9 +31,9 @@ function walkThrough(url: string, config: MailpushConfig): readonly string[] {
     '  # 2. register an iPhone for her mailbox',
     `  curl -s ${url}/v1/registrations -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `    -d '{"deviceId":"iphone-1","platform":"ios","appId":"${topic}","environment":"sandbox","pushToken":"${'ab'.repeat(32)}"}'`,
-    '  # 3. a new mail arrives (the sandbox stands in for Exchange)',
-    `  curl -s ${url}/sandbox/mail-changes -H 'content-type: application/json' \\`,
-    `    -d '{"mailbox":"alice@example.com","subject":"Lunch?","from":{"name":"Bob","address":"bob@example.com"},"unreadCount":1}'`,
+    '  # 3. a mail arrives in her Exchange Online inbox (Graph notifies mailpush, which pushes)',
+    `  curl -s ${url}/sandbox/graph/mail -H 'content-type: application/json' \\`,
+    `    -d '{"user":"alice@example.com","subject":"Lunch?","from":{"name":"Bob","address":"bob@example.com"}}'`,
     '  # 4. the push APNs received',
     `  curl -s ${url}/sandbox/apns/requests`,
   ];

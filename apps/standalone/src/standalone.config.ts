@@ -41,11 +41,15 @@ export async function prepareStandalone(
     apnsPort: config.sandbox.apnsPort,
     fcmPort: config.sandbox.fcmPort,
     oidcPort: config.sandbox.oidcPort,
+    graphPort: config.sandbox.graphPort,
     host: '127.0.0.1',
   });
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => (value ?? '').trim() !== ''));
   try {
-    return { config: loadConfig(standaloneSpec(env), { ...sandbox.environment(), ...set }), context: sandbox };
+    // The Graph simulator posts notifications to this very process.
+    const notificationUrl = `http://127.0.0.1:${config.app.port}/notificationClient`;
+    const defaults = { ...sandbox.environment(), GRAPH_NOTIFICATION_URL: notificationUrl };
+    return { config: loadConfig(standaloneSpec(env), { ...defaults, ...set }), context: sandbox };
   } catch (error) {
     await sandbox.close();
     throw error;

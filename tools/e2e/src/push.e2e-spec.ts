@@ -1,47 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startDistributed, startStandalone, type PushDeployment } from './support/push-shapes';
-
-interface Registration {
-  readonly id: string;
-  readonly status: string;
-  readonly platform: string;
-}
-interface ApnsRecord {
-  readonly token: string;
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly payload: { aps: { alert?: { title?: string; body?: string }; badge?: number } } & Record<string, unknown>;
-}
-interface FcmRecord {
-  readonly token: string;
-  readonly status: number;
-  readonly errorCode?: string;
-  readonly message: {
-    notification?: { title?: string; body?: string };
-    data?: Record<string, string>;
-    android?: { priority?: string; collapse_key?: string; notification?: { notification_count?: number } };
-  };
-}
-
-const APP_ID = 'com.example.mail';
-const apnsToken = (prefix = ''): string => (prefix + randomBytes(32).toString('hex')).slice(0, 64);
-const fcmToken = (prefix = ''): string => `${prefix}${randomBytes(40).toString('base64url')}:APA91b`;
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const text = await response.text();
-  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
-  return (text.length === 0 ? undefined : JSON.parse(text)) as T;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { APP_ID, apnsToken, eventually, fcmToken, SandboxClient } from './support/sandbox-client';
 
 describe.each([
   ['distributed (RabbitMQ, Redis, PostgreSQL, one process per service)', startDistributed],
@@ -51,56 +10,19 @@ describe.each([
 
   beforeAll(async () => {
     sut = await start();
+    client = new SandboxClient(sut.apiUrl, sut.sandboxUrl);
   }, 120_000);
   afterAll(async () => {
     await sut.stop();
   }, 30_000);
 
-  const tokenFor = async (upn: string): Promise<string> =>
-    (
-      await json<{ token: string }>(
-        await fetch(`${sut.sandboxUrl}/sandbox/oidc/tokens`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ upn }),
-        }),
-        201,
-      )
-    ).token;
-
-  const register = async (bearer: string, body: Record<string, unknown>): Promise<Registration> =>
-    json<Registration>(
-      await fetch(`${sut.apiUrl}/v1/registrations`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ appId: APP_ID, environment: 'sandbox', ...body }),
-      }),
-      201,
-    );
-
-  const registrations = async (bearer: string): Promise<readonly Registration[]> =>
-    (
-      await json<{ items: Registration[] }>(
-        await fetch(`${sut.apiUrl}/v1/registrations`, { headers: { authorization: `Bearer ${bearer}` } }),
-        200,
-      )
-    ).items;
-
-  const apnsRequests = async (token: string): Promise<readonly ApnsRecord[]> =>
-    json<ApnsRecord[]>(await fetch(`${sut.sandboxUrl}/sandbox/apns/requests?token=${token}`), 200);
-  const fcmRequests = async (token: string): Promise<readonly FcmRecord[]> =>
-    json<FcmRecord[]>(await fetch(`${sut.sandboxUrl}/sandbox/fcm/requests?token=${encodeURIComponent(token)}`), 200);
-
-  const script = async (provider: 'apns' | 'fcm', body: Record<string, unknown>): Promise<void> => {
-    await json(
-      await fetch(`${sut.sandboxUrl}/sandbox/${provider}/scripts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
-      201,
-    );
-  };
+  let client: SandboxClient;
+  const tokenFor = (upn: string): Promise<string> => client.tokenFor(upn);
+  const register = (bearer: string, body: Record<string, unknown>) => client.register(bearer, body);
+  const registrations = (bearer: string) => client.registrations(bearer);
+  const apnsRequests = (token: string) => client.apnsRequests(token);
+  const fcmRequests = (token: string) => client.fcmRequests(token);
+  const script = (provider: 'apns' | 'fcm', body: Record<string, unknown>) => client.script(provider, body);
 
   it('pushes one new mail once to each of alice’s devices, per her settings, and never twice', async () => {
     const alice = `alice.${randomBytes(3).toString('hex')}@example.com`;

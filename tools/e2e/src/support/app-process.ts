@@ -50,7 +50,8 @@ export class AppProcess {
     /** Extra Node options, e.g. `--cpu-prof` for a benchmark. */
     nodeOptions: readonly string[] = [],
   ): Promise<AppProcess> {
-    const port = await freePort();
+    // A caller that must know the port beforehand (e.g. for a webhook URL) passes PORT itself.
+    const port = env['PORT'] === undefined ? await freePort() : Number(env['PORT']);
     const child = spawn(
       process.execPath,
       ['--enable-source-maps', ...nodeOptions, resolve(workspaceRoot, 'dist/apps', app, 'main.js')],

@@ -8,7 +8,14 @@ import { MailChanged, mailChangeId, type MailChange } from '@mailpush/contracts'
 import { RabbitMqEventBus, type DeadLetter } from '@mailpush/messaging';
 import { sandboxEnvironment, type SandboxDescription } from '@mailpush/simulators';
 import { createThrowawayPostgresDatabase } from '@mailpush/testing';
-import { AppProcess } from './app-process';
+import { AppProcess, freePort } from './app-process';
+
+export interface ShapeOptions {
+  /** Also run Exchange Online: the graph-receiver app (distributed) or the Graph modules (standalone). */
+  readonly graph?: boolean;
+  /** More environment for every service. */
+  readonly env?: Readonly<Record<string, string>>;
+}
 
 /** What a push e2e test needs from a running deployment, whatever its shape. */
 export interface PushDeployment {
@@ -47,7 +54,7 @@ const TEST_TUNING = {
  * these messages), Redis and a throw-away PostgreSQL: the sandbox, dispatcher and registration-api apps as
  * separate processes.
  */
-export async function startDistributed(): Promise<PushDeployment> {
+export async function startDistributed(options: ShapeOptions = {}): Promise<PushDeployment> {
   const vhost = `mailpush-e2e-${randomBytes(4).toString('hex')}`;
   execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
   execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
@@ -79,11 +86,23 @@ export async function startDistributed(): Promise<PushDeployment> {
       REDIS_URL: 'redis://127.0.0.1:6379',
       ...sandboxEnvironment(description),
       ...TEST_TUNING,
+      ...options.env,
     };
     // The dispatcher first: its queue must exist before the registration API announces anything.
     const dispatcher = await AppProcess.start('dispatcher', common);
     processes.push(dispatcher);
     await dispatcher.waitUntilLive();
+    if (options.graph === true) {
+      // Before the registration API too: it consumes registration.changed to react at once.
+      const port = String(await freePort());
+      const receiver = await AppProcess.start('graph-receiver', {
+        ...common,
+        PORT: port,
+        GRAPH_NOTIFICATION_URL: `http://127.0.0.1:${port}/notificationClient`,
+      });
+      processes.push(receiver);
+      await receiver.waitUntilLive();
+    }
     const api = await AppProcess.start('registration-api', common);
     processes.push(api);
     await api.waitUntilLive();
@@ -127,9 +146,11 @@ export async function startDistributed(): Promise<PushDeployment> {
 }
 
 /** The standalone shape: one process, SQLite, the in-process bus, the simulators embedded (`SANDBOX=true`). */
-export async function startStandalone(): Promise<PushDeployment> {
+export async function startStandalone(options: ShapeOptions = {}): Promise<PushDeployment> {
   const cwd = await mkdtemp(join(tmpdir(), 'mailpush-e2e-standalone-'));
-  const server = await AppProcess.start('standalone', TEST_TUNING, cwd);
+  // An explicit port: the embedded Graph simulator posts its notifications to it.
+  const port = String(await freePort());
+  const server = await AppProcess.start('standalone', { ...TEST_TUNING, ...options.env, PORT: port }, cwd);
   try {
     await server.waitUntilLive();
   } catch (error) {
