@@ -15,6 +15,13 @@ const DEVICE_AUTH = {
   AUTH_ISSUER: 'http://127.0.0.1:9',
   AUTH_AUDIENCE: 'mailpush',
 };
+/** An Exchange Online connection nobody calls (no mailbox is watched); every app seeds it at boot, at once. */
+const GRAPH = {
+  GRAPH_TENANT_ID: '6e1f2c3a-5b4d-4e6f-8a7b-9c0d1e2f3a4b',
+  GRAPH_CLIENT_ID: '0b5c2a7e-3f1d-4c2b-9a8e-7d6c5b4a3f21',
+  GRAPH_CLIENT_SECRET: 'not-used',
+  GRAPH_NOTIFICATION_URL: 'https://mailpush.example/notificationClient',
+};
 /** What each app checks before it reports ready, beyond the database. */
 const DEPENDENCIES: Record<(typeof DATABASE_APPS)[number], readonly string[]> = {
   'registration-api': ['database', 'bus'],
@@ -41,7 +48,14 @@ describe('each app on its own', () => {
   it('starts every database app at once against a fresh PostgreSQL: one migrates, all become ready, all stop cleanly on SIGTERM', async () => {
     const apps = await Promise.all(
       DATABASE_APPS.map((name) =>
-        AppProcess.start(name, { DATABASE_URL: database.url, SECRETS_KEY, AMQP_URL, REDIS_URL, ...DEVICE_AUTH }),
+        AppProcess.start(name, {
+          DATABASE_URL: database.url,
+          SECRETS_KEY,
+          AMQP_URL,
+          REDIS_URL,
+          ...DEVICE_AUTH,
+          ...GRAPH,
+        }),
       ),
     );
     running.push(...apps);

@@ -39,6 +39,8 @@ describe(startSandbox.name, () => {
     await expect(modeOf(dir)).resolves.toBe(0o700);
     await expect(modeOf(sut.files.apnsKeyPath)).resolves.toBe(0o600);
     await expect(modeOf(sut.files.fcmServiceAccountPath)).resolves.toBe(0o600);
+    // sandbox.json holds the Graph app's client secret.
+    await expect(modeOf(sut.files.descriptionPath)).resolves.toBe(0o600);
     await expect(readFile(sut.files.caPath, 'utf8')).resolves.toBe(sut.apns.caPem);
     expect(sut.fcm.caPem).toBe(sut.apns.caPem);
     await expect(readFile(sut.files.apnsKeyPath, 'utf8')).resolves.toContain('-----BEGIN PRIVATE KEY-----');
@@ -82,6 +84,12 @@ describe(startSandbox.name, () => {
         'AUTH_JWKS_URL',
         'AUTH_ISSUER',
         'AUTH_AUDIENCE',
+        'GRAPH_TENANT_ID',
+        'GRAPH_CLIENT_ID',
+        'GRAPH_CLIENT_SECRET',
+        'GRAPH_BASE_URL',
+        'GRAPH_AUTHORITY_HOST',
+        'GRAPH_CA_PATH',
       ].sort(),
     );
     const config = loadConfig({ app: 'dispatcher' }, env);
@@ -103,6 +111,13 @@ describe(startSandbox.name, () => {
       caPath: sut.files.caPath,
     });
     expect(config.auth).toMatchObject({ jwksUrl: sut.oidc.jwksUrl, issuer: sut.oidc.issuer, audience: 'mailpush' });
+    expect(config.graph).toMatchObject({
+      tenantId: sut.graph.tenantId,
+      clientId: sut.description.graph.clientId,
+      baseUrl: sut.graph.url,
+      authorityHost: sut.graph.url,
+      caPath: sut.files.caPath,
+    });
   });
 
   it('lets a client configured only from those files push through APNs', async () => {
