@@ -53,6 +53,7 @@ describe('each app on its own', () => {
           SECRETS_KEY,
           AMQP_URL,
           REDIS_URL,
+          LEASE_KEY_PREFIX: `apps-e2e-${process.pid}:lease:`,
           ...DEVICE_AUTH,
           ...GRAPH,
         }),

@@ -9,6 +9,8 @@ interface SimulatedSubscription {
   readonly lifecycleNotificationUrl: string | null;
   readonly expirationDateTime: string;
   readonly changeType: string;
+  readonly reauthorizationRequired: boolean;
+  readonly reauthorizedCount: number;
 }
 interface SimulatedMessage {
   readonly id: string;
@@ -138,7 +140,7 @@ describe.each([
     expect(await client.apnsRequests(iphone)).toHaveLength(5);
   }, 180_000);
 
-  it('pushes a badge-only update when a mail is read', async () => {
+  it('pushes a badge-only update when a mail is read, and reauthorizes when Graph asks', async () => {
     const bob = `bob.${randomBytes(3).toString('hex')}@contoso.example`;
     const bearer = await client.tokenFor(bob);
     const iphone = apnsToken();
@@ -148,7 +150,7 @@ describe.each([
       pushToken: iphone,
       settings: { preview: 'full', badge: true },
     });
-    await oneSubscription(bob, 'his subscription');
+    const subscription = await oneSubscription(bob, 'his subscription');
 
     const message = await deliver(bob, 'Read me');
     await pushesTo(iphone, 1, 'the new-mail push');
@@ -158,5 +160,16 @@ describe.each([
     expect(update?.headers['apns-push-type']).toBe('background');
     expect(update?.payload.aps.badge).toBe(0);
     expect(update?.payload.aps.alert).toBeUndefined();
+
+    await client.control(
+      'graph/lifecycle',
+      { subscriptionId: subscription.id, lifecycleEvent: 'reauthorizationRequired' },
+      202,
+    );
+    const reauthorized = await eventually('the reauthorization', async () => {
+      const [current] = await subscriptionsOf(bob);
+      return current !== undefined && current.reauthorizedCount > 0 ? current : undefined;
+    });
+    expect(reauthorized).toMatchObject({ id: subscription.id, reauthorizationRequired: false });
   }, 60_000);
 });

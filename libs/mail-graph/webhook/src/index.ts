@@ -6,6 +6,6 @@ export {
   type KnownSubscription,
 } from './lib/subscriptions/graph-subscription-directory.port';
 export { TypeOrmGraphSubscriptionDirectory } from './lib/subscriptions/typeorm-graph-subscription-directory.adapter';
-export { WEBHOOK_PROBLEM_TYPES, PROBLEM_CONTENT_TYPE, type FieldError, type Problem } from './lib/http/problem';
+export { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type FieldError, type Problem } from './lib/http/problem';
 export type { NotificationKind, RejectionReason, WebhookOutcome } from './lib/metrics/graph-webhook.metrics';
 export * from './lib/rich';

@@ -63,3 +63,4 @@ export type {
 } from './lib/graph/graph-records';
 export { MAX_MESSAGE_SUBSCRIPTION_MINUTES } from './lib/graph/subscription-request.check';
 export { MAX_RICH_SUBSCRIPTION_MINUTES } from './lib/graph/rich-subscription.check';
+export { GraphTestWebhook, type WebhookHit } from './lib/graph/test-webhook';

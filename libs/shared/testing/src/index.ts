@@ -4,3 +4,4 @@ export { createThrowawayMssqlDatabase, testMssqlUrl } from './lib/throwaway-mssq
 export { createTempSqlitePath, createThrowawaySqliteDatabase } from './lib/temp-sqlite';
 export { describeEachDatabase, testDatabases, type TestDatabase } from './lib/test-databases';
 export { TcpProxy, type TcpProxyTarget } from './lib/tcp-proxy';
+export { eventually, sleep } from './lib/eventually';

@@ -84,6 +84,8 @@ export async function startDistributed(options: ShapeOptions = {}): Promise<Push
       SECRETS_KEY: randomBytes(32).toString('base64'),
       AMQP_URL: amqpUrl,
       REDIS_URL: 'redis://127.0.0.1:6379',
+      // Shard leases of their own: other suites (and benchmarks) run graph-receivers against this Redis too.
+      LEASE_KEY_PREFIX: `${vhost}:lease:`,
       ...sandboxEnvironment(description),
       ...TEST_TUNING,
       ...options.env,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LoggerService } from '@nestjs/common';
 import {
   createEncryptionCertificate,
   GraphSimulator,
+  GraphTestWebhook,
   SandboxCertificateAuthority,
   type EncryptionCertificate,
   type GraphMailboxInfo,
@@ -17,29 +16,6 @@ const SECRET_APP = '6731de76-0000-49ae-97bc-6eba6914391e';
 const CERT_APP = '6731de76-1111-49ae-97bc-6eba6914391e';
 const SECRET = 'graph-client-test-secret';
 const FROM = { name: 'Bob', address: 'bob@fabrikam.example' };
-
-/** Answers Graph's validation handshake (echo the token as text/plain) and accepts notifications. */
-async function startWebhook(): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
-  const server: Server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      const token = new URL(request.url ?? '/', 'http://webhook').searchParams.get('validationToken');
-      if (token === null) {
-        response.writeHead(202).end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(token);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: (path) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 /** Keeps what the adapter logs, so that a test can see it never logs a token or a secret. */
 class RecordingLogger implements LoggerService {
@@ -58,7 +34,7 @@ class RecordingLogger implements LoggerService {
 describe(MsGraphMailApi.name, () => {
   let simulator: GraphSimulator;
   let ca: SandboxCertificateAuthority;
-  let webhook: Awaited<ReturnType<typeof startWebhook>>;
+  let webhook: GraphTestWebhook;
   let appCertificate: EncryptionCertificate;
   let logger: RecordingLogger;
   let sut: MsGraphMailApi;
@@ -94,7 +70,7 @@ describe(MsGraphMailApi.name, () => {
     ca = await SandboxCertificateAuthority.create();
     [simulator, webhook, appCertificate] = await Promise.all([
       GraphSimulator.start({ ca, tenantId: TENANT }),
-      startWebhook(),
+      GraphTestWebhook.start(),
       createEncryptionCertificate({ commonName: 'mailpush graph-client test app' }),
     ]);
     simulator.registerApp({ tenantId: TENANT, clientId: SECRET_APP, clientSecret: SECRET });

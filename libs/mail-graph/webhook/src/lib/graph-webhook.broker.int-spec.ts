@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createThrowawayPostgresDatabase, TcpProxy, type ThrowawayDatabase } from '@mailpush/testing';
-import { changeItem, eventually, lifecycleItem, post, type WebhookResponse } from '../testing/graph-payloads';
+import { createThrowawayPostgresDatabase, TcpProxy, type ThrowawayDatabase, eventually } from '@mailpush/testing';
+import { changeItem, lifecycleItem, post, type WebhookResponse } from '../testing/graph-payloads';
 import { WebhookTestApp } from '../testing/webhook-test-app';
 import { GraphWebhookModule } from './graph-webhook.module';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { describeEachDatabase, type ThrowawayDatabase } from '@mailpush/testing';
+import { describeEachDatabase, type ThrowawayDatabase, eventually } from '@mailpush/testing';
 import { GraphNotificationLog } from '../testing/graph-notification-log';
-import { changeItem, eventually, lifecycleItem, post, type WebhookResponse } from '../testing/graph-payloads';
+import { changeItem, lifecycleItem, post, type WebhookResponse } from '../testing/graph-payloads';
 import { WebhookTestApp, type TestSubscription } from '../testing/webhook-test-app';
 import { GraphWebhookModule } from './graph-webhook.module';
 

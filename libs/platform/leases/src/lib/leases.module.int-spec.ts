@@ -141,6 +141,25 @@ describe(LeasesModule.name, () => {
       }
     });
 
+    it('starts the keys with LEASE_KEY_PREFIX, so deployments sharing one Redis do not share shards', async () => {
+      const prefix = `deployment-${randomBytes(4).toString('hex')}:lease:`;
+      app = await Test.createTestingModule({
+        imports: [LeasesModule.forRoot(config({ REDIS_URL, LEASE_KEY_PREFIX: prefix }))],
+      }).compile();
+      const redis = new Redis(REDIS_URL, { lazyConnect: true });
+      await redis.connect();
+      const store = new RedisLeaseStore(redis, { keyPrefix: `${prefix}ews-watcher:` });
+      const key = `module-test-${randomBytes(6).toString('hex')}`;
+      const lease = await app.get(LeaseStore).acquire(key, 'someone', 5_000);
+
+      try {
+        await expect(store.holderOf(key)).resolves.toEqual({ holder: 'someone', epoch: lease?.epoch });
+      } finally {
+        await redis.del(`${prefix}ews-watcher:{${key}}:holder`, `${prefix}ews-watcher:{${key}}:epoch`);
+        await redis.quit();
+      }
+    });
+
     it('refuses to start when Redis does not answer', async () => {
       const build = Test.createTestingModule({
         imports: [LeasesModule.forRoot(config({ REDIS_URL: 'redis://127.0.0.1:1' }))],

@@ -20,7 +20,7 @@ import { RedisLeaseStore } from './store/redis-lease-store.adapter';
 
 export interface LeasesModuleOptions {
   /**
-   * Prefix of the Redis keys. Default `mailpush:lease:<app name>:`, so that the members of one app (all
+   * Prefix of the Redis keys. Default `<LEASE_KEY_PREFIX><app name>:` (`mailpush:lease:<app name>:`), so that the members of one app (all
    * ews-watcher pods, say) share the shards among themselves and not with another app's members.
    */
   readonly keyPrefix?: string;
@@ -45,7 +45,7 @@ export class LeasesModule implements OnApplicationShutdown {
 
   static forRoot(config: MailpushConfig, options: LeasesModuleOptions = {}): DynamicModule {
     const url = config.redis.url;
-    const keyPrefix = options.keyPrefix ?? `mailpush:lease:${config.app.name}:`;
+    const keyPrefix = options.keyPrefix ?? `${config.shards.keyPrefix}${config.app.name}:`;
     const store: Provider[] =
       url === undefined
         ? [{ provide: LeaseStore, useFactory: (clock: Clock) => new InProcessLeaseStore(clock), inject: [Clock] }]

@@ -191,6 +191,11 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       ),
       leaseTtlMs: r.withDefault('LEASE_TTL_MS', positiveInt, 15_000),
       renewIntervalMs: r.withDefault('LEASE_RENEW_INTERVAL_MS', positiveInt, 5_000),
+      keyPrefix: r.withDefault(
+        'LEASE_KEY_PREFIX',
+        z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 . _ : -'),
+        'mailpush:lease:',
+      ),
     },
     auth: {
       jwksUrl: r.optional('AUTH_JWKS_URL', httpUrl),

@@ -56,6 +56,8 @@ export interface MailpushConfig {
     readonly memberId: string;
     readonly leaseTtlMs: number;
     readonly renewIntervalMs: number;
+    /** Start of the Redis keys of the leases (then the app's name): deployments sharing one Redis differ here. */
+    readonly keyPrefix: string;
   };
   readonly auth: {
     readonly jwksUrl: string | undefined;

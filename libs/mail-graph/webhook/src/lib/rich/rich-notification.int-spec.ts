@@ -1,11 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MailpushConfig } from '@mailpush/config';
-import { createEncryptionCertificate, GraphSimulator, SandboxCertificateAuthority } from '@mailpush/simulators';
+import {
+  createEncryptionCertificate,
+  GraphSimulator,
+  GraphTestWebhook as Webhook,
+  SandboxCertificateAuthority,
+} from '@mailpush/simulators';
 import { encryptionCertificateFromPem, type EncryptionCertificate } from './encryption-certificate';
 import { JoseRichNotificationReader } from './jose-rich-notification.reader';
 import type { EncryptedContent } from './rich-notification.reader.port';
@@ -33,41 +36,6 @@ const GRAPH_CONFIG: MailpushConfig['graph'] = {
   encryptionKeyPath: undefined,
   webhookBodyLimitBytes: 1024 * 1024,
 };
-
-/** The subscriber's endpoint: echoes the validation token, keeps notification bodies as they arrived. */
-class Webhook {
-  readonly bodies: string[] = [];
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<Webhook> {
-    const server = createServer();
-    const webhook = new Webhook(server);
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const token = new URL(request.url ?? '/', 'http://webhook').searchParams.get('validationToken');
-        if (token !== null) {
-          response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(token);
-          return;
-        }
-        webhook.bodies.push(Buffer.concat(chunks).toString('utf8'));
-        response.writeHead(202).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return webhook;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/notificationClient`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 interface RichPost {
   readonly value: readonly { readonly encryptedContent: EncryptedContent }[];
@@ -136,7 +104,7 @@ describe(`${JoseRichNotificationReader.name} against the Graph simulator`, () =>
       },
       JSON.stringify({
         changeType: 'created',
-        notificationUrl: webhook.url,
+        notificationUrl: webhook.url(),
         resource: `users/${mailbox.id}/mailFolders('inbox')/messages?$select=subject,from,receivedDateTime,isRead`,
         expirationDateTime: new Date(Date.now() + 60 * 60_000).toISOString(),
         clientState: 'rich-client-state',

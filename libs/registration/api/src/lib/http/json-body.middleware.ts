@@ -1,4 +1,5 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { isUtf8Json, readBodyAtMost } from '@mailpush/runtime';
 import type { Request, Response } from 'express';
 import { RegistrationMetrics } from '../metrics/registration.metrics';
 import { RegistrationSettings } from '../registration.settings';
@@ -7,14 +8,6 @@ import { problemOutcome } from './problem-outcome';
 import { requestPath, writeProblem } from './write-problem';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
-
-/** `application/json`, optionally with `charset=utf-8`. */
-function isUtf8Json(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const [mediaType, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
-  if (mediaType !== 'application/json') return false;
-  return parameters.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
-}
 
 /**
  * Reads the JSON bodies of the registration API with its own limit (`REGISTRATION_BODY_LIMIT_BYTES`, far
@@ -73,7 +66,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
       const size = Buffer.byteLength((JSON.stringify(request.body) as string | undefined) ?? '');
       return declared === undefined && size > limit ? this.tooLarge() : undefined;
     }
-    const raw = await readAtMost(request, limit);
+    const raw = await readBodyAtMost(request, limit);
     if (raw === undefined) return this.tooLarge();
     return parseInto(request, raw);
   }
@@ -81,42 +74,6 @@ export class JsonBodyMiddleware implements NestMiddleware {
   private tooLarge(): Problem {
     return problemOf('payloadTooLarge', `the request body must be at most ${this.settings.bodyLimitBytes} bytes`);
   }
-}
-
-/**
- * The body, or `undefined` as soon as it exceeds `limit` bytes. Listens for data rather than iterating the
- * stream: leaving an async iteration early would destroy the socket before the 413 is sent.
- */
-function readAtMost(request: Request, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (): void => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      stop();
-      resolve(undefined);
-    };
-    const onEnd = (): void => {
-      stop();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error): void => {
-      stop();
-      reject(error);
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
-  });
 }
 
 /** Parses the body onto `request.body` (an empty body is `{}`, as for the app-wide parser). */

@@ -1,63 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SandboxCertificateAuthority } from '../tls/sandbox-certificate-authority';
 import { GraphSimulator } from './graph-simulator';
+import { GraphTestWebhook as Webhook } from './test-webhook';
 import type { NotificationPost } from './graph-records';
-
-interface Hit {
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly contentType: string;
-  readonly body: string;
-}
-
-/** The subscriber's webhook: echoes validation tokens (or what `echo` returns) and answers notifications. */
-class Webhook {
-  readonly hits: Hit[] = [];
-  echo: (token: string) => string = (token) => token;
-  notificationStatus: number[] = [];
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<Webhook> {
-    const server = createServer();
-    const webhook = new Webhook(server);
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => webhook.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return webhook;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private handle(request: IncomingMessage, response: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', 'http://webhook');
-      this.hits.push({
-        path: url.pathname,
-        query: url.searchParams,
-        contentType: request.headers['content-type'] ?? '',
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const token = url.searchParams.get('validationToken');
-      if (token !== null) {
-        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(this.echo(token));
-        return;
-      }
-      response.writeHead(this.notificationStatus.shift() ?? 202);
-      response.end();
-    });
-  }
-}
 
 const TENANT = 'b5b5f5a6-1111-4c3c-9d9d-0123456789ab';
 const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';
@@ -121,9 +68,7 @@ describe(GraphSimulator.name, () => {
 
   beforeEach(() => {
     sut.reset();
-    webhook.hits.length = 0;
-    webhook.echo = (value) => value;
-    webhook.notificationStatus = [];
+    webhook.reset();
     alice = sut.addMailbox(`alice-${Math.random().toString(36).slice(2)}@contoso.example`);
   });
 

@@ -1,43 +1,12 @@
 import { constants, createDecipheriv, createHmac, privateDecrypt, X509Certificate } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { SandboxCertificateAuthority } from '../tls/sandbox-certificate-authority';
 import { createEncryptionCertificate, type EncryptionCertificate } from './encryption-certificate';
 import { GraphSimulator } from './graph-simulator';
+import { GraphTestWebhook as Webhook } from './test-webhook';
 import type { NotificationPost } from './graph-records';
 import type { EncryptedContent } from './rich-notification.encoder';
 import { GRAPH_CHANGE_NOTIFICATION_PUBLISHER_ID } from './validation-token.issuer';
-
-/** The subscriber's endpoint: echoes validation tokens, answers 202 to notifications. */
-class Webhook {
-  private constructor(private readonly server: Server) {}
-
-  static async start(): Promise<Webhook> {
-    const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-      request.resume();
-      request.on('end', () => {
-        const token = new URL(request.url ?? '/', 'http://webhook').searchParams.get('validationToken');
-        if (token === null) {
-          response.writeHead(202).end();
-          return;
-        }
-        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(token);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new Webhook(server);
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 /** What the subscriber does with `encryptedContent`, written out with node:crypto as Microsoft documents it. */
 function decrypt(content: EncryptedContent, keyPem: string): Record<string, unknown> {
