@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import {
   AuthenticationHandler,
   AuthenticationHandlerOptions,
@@ -59,7 +59,10 @@ export class GraphSession {
     private readonly settings: GraphSessionSettings,
   ) {
     this.agent = new Agent(
-      connection.caPem === undefined ? {} : { connect: { ca: [...rootCertificates, connection.caPem] } },
+      // One secure context for every connection: given as `ca`, Node would parse the ~145 roots on each handshake.
+      connection.caPem === undefined
+        ? {}
+        : { connect: { secureContext: createSecureContext({ ca: [...rootCertificates, connection.caPem] }) } },
     );
     this.tokens = new MsalTokenSource(connection, new UndiciNetworkClient(this.agent, settings.requestTimeoutMs));
     const baseUrl = new URL(connection.baseUrl);

@@ -1,5 +1,5 @@
 import { constants, createDecipheriv, createHmac, privateDecrypt, timingSafeEqual } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { GraphResourceData } from '@mailpush/contracts';
 import { createRemoteJWKSet, customFetch, jwtVerify, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -70,7 +70,9 @@ export class JoseRichNotificationReader extends RichNotificationReader {
     const authority = (options.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
     const jwksUrl = new URL(options.jwksUrl ?? `${authority}/common/discovery/v2.0/keys`);
     this.agent =
-      options.caPem === undefined ? undefined : new Agent({ connect: { ca: [...rootCertificates, options.caPem] } });
+      options.caPem === undefined
+        ? undefined
+        : new Agent({ connect: { secureContext: createSecureContext({ ca: [...rootCertificates, options.caPem] }) } });
     this.keys = createRemoteJWKSet(jwksUrl, {
       timeoutDuration: options.jwksTimeoutMs ?? 5_000,
       ...(this.agent === undefined ? {} : { [customFetch]: fetchThrough(this.agent) }),
