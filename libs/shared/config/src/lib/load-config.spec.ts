@@ -113,7 +113,13 @@ describe('loadConfig: bus and shard settings', () => {
 
     expect(sut.amqp.retryDelaysMs).toEqual([100, 2000]);
     expect(sut.amqp.prefetch).toBe(20);
-    expect(sut.shards).toEqual({ count: 256, memberId: 'pod-1', leaseTtlMs: 15000, renewIntervalMs: 5000 });
+    expect(sut.shards).toEqual({
+      count: 256,
+      memberId: 'pod-1',
+      leaseTtlMs: 15000,
+      renewIntervalMs: 5000,
+      keyPrefix: 'mailpush:lease:',
+    });
   });
 
   it('refuses a renew interval that would let one missed renewal lose the lease', () => {

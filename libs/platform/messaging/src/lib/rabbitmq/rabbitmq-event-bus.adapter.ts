@@ -30,6 +30,8 @@ import { PublishFailedError } from '../port/publish-failed.error';
 import { ConfirmPublisher, type OutgoingMessage } from './confirm.publisher';
 import { RabbitMqTopology } from './rabbitmq.topology';
 
+/** How long a replay waits before its second look at the dead-letter queue. */
+const REPLAY_RESCAN_DELAY_MS = 300;
 /** Opens one AMQP connection; amqplib's `connect` unless a test or a wrapper needs to see the connection. */
 export type AmqpConnect = (url: string, socketOptions: SocketOptions) => Promise<ChannelModel>;
 
@@ -264,6 +266,14 @@ export class RabbitMqEventBus extends EventBus implements BeforeApplicationShutd
 
   async replayDeadLetter(group: string, messageId: string): Promise<boolean> {
     assertConsumerGroupName(group);
+    if (await this.replayOnce(group, messageId)) return true;
+    // Letters another scan (a listing, an earlier replay) held unacknowledged go back to the quorum queue
+    // asynchronously after its channel closed; look once more before saying there is no such letter.
+    await new Promise((resolve) => setTimeout(resolve, REPLAY_RESCAN_DELAY_MS));
+    return this.replayOnce(group, messageId);
+  }
+
+  private replayOnce(group: string, messageId: string): Promise<boolean> {
     const queue = this.topology.deadLetterQueue(group);
     return this.withTemporaryChannel(queue, async (channel, messageCount) => {
       for (let seen = 0; seen < messageCount; seen += 1) {
