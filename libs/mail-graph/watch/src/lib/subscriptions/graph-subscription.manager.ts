@@ -326,15 +326,14 @@ export class GraphSubscriptionManager implements OnModuleInit, OnApplicationBoot
   }
 
   private scheduleRenewal(row: MailboxEntity): void {
-    this.cancelRenewal(row.id);
     const expiresAt = row.subscriptionExpiresAt;
-    if (expiresAt === null || this.stopped) return;
+    if (expiresAt === null) {
+      this.cancelRenewal(row.id);
+      return;
+    }
     const ahead = this.settings.renewAheadMs;
     const jitter = Math.random() * ahead * 0.2;
-    const delay = Math.max(0, expiresAt.getTime() - ahead - jitter - Date.now());
-    const timer = setTimeout(() => void this.renewDue(row.id), delay);
-    timer.unref();
-    this.renewals.set(row.id, { timer, shard: row.shard });
+    this.setRenewalTimer(row, Math.max(0, expiresAt.getTime() - ahead - jitter - Date.now()));
   }
 
   private cancelRenewal(mailboxId: string): void {
@@ -349,7 +348,7 @@ export class GraphSubscriptionManager implements OnModuleInit, OnApplicationBoot
     const holding = this.owned.get(row.shard);
     if (holding === undefined) return;
     if (this.busy.has(row.id)) {
-      this.scheduleRetry(row, 1000);
+      this.setRenewalTimer(row, 1000);
       return;
     }
     this.busy.add(row.id);
@@ -366,14 +365,16 @@ export class GraphSubscriptionManager implements OnModuleInit, OnApplicationBoot
       const retryIn = Math.max(1000, Math.min(60_000, remaining / 4));
       this.metrics.subscriptionFailed();
       this.logger.warn(`mailbox ${row.id}: renewal failed (${describe(error)}); retrying in ${Math.round(retryIn)} ms`);
-      this.scheduleRetry(row, retryIn);
+      this.setRenewalTimer(row, retryIn);
     } finally {
       this.busy.delete(row.id);
     }
   }
 
-  private scheduleRetry(row: MailboxEntity, delayMs: number): void {
+  /** Runs `renewDue` for the mailbox in `delayMs`, replacing any timer it had. */
+  private setRenewalTimer(row: MailboxEntity, delayMs: number): void {
     this.cancelRenewal(row.id);
+    if (this.stopped) return;
     const timer = setTimeout(() => void this.renewDue(row.id), delayMs);
     timer.unref();
     this.renewals.set(row.id, { timer, shard: row.shard });
