@@ -1,2 +1,6 @@
 export { FoundationModule, type FoundationOptions } from './lib/foundation.module';
-export { ENVIRONMENT_GRAPH_CONNECTION, EnvironmentConnectionsSeeder } from './lib/environment-connections.seeder';
+export {
+  ENVIRONMENT_EWS_CONNECTION,
+  ENVIRONMENT_GRAPH_CONNECTION,
+  EnvironmentConnectionsSeeder,
+} from './lib/environment-connections.seeder';

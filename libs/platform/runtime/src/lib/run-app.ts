@@ -38,9 +38,10 @@ export interface RunningApp {
 /**
  * Paths whose handlers read their request bodies themselves, with their own limits and answers: the Graph
  * webhook (**contract** path; it reads up to `GRAPH_WEBHOOK_BODY_LIMIT_BYTES` and must never parse the body of
- * a validation handshake). Compared in lower case without trailing slashes, as Express routes them.
+ * a validation handshake) and the EWS push listener (**contract** path; SOAP bodies). Compared in lower case
+ * without trailing slashes, as Express routes them.
  */
-const SELF_READ_BODY_PATHS: ReadonlySet<string> = new Set(['/notificationclient']);
+const SELF_READ_BODY_PATHS: ReadonlySet<string> = new Set(['/notificationclient', '/ews/notifications']);
 
 function readsOwnBody(request: IncomingMessage): boolean {
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';

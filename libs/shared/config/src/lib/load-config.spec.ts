@@ -104,6 +104,51 @@ describe(loadConfig.name, () => {
   });
 });
 
+describe('loadConfig: EWS settings', () => {
+  const base = { DATABASE_URL: 'sqlite::memory:', SECRETS_KEY: KEY };
+
+  it('defaults to streaming for every domain, a 30-minute connection and 90 s of tolerated silence', () => {
+    const sut = loadConfig({ app: 'ews-watcher' }, base);
+
+    expect(sut.ews).toMatchObject({
+      mode: 'streaming',
+      auth: 'ntlm',
+      mailDomains: ['*'],
+      connectionTimeoutMinutes: 30,
+      streamSilenceSeconds: 90,
+      statusFrequencyMinutes: 30,
+      authorityHost: 'https://login.microsoftonline.com',
+    });
+  });
+
+  it('names the variables out of the ranges EWS accepts, and an OAuth account without its tenant', () => {
+    const problems = (): readonly string[] => {
+      try {
+        loadConfig(
+          { app: 'ews-watcher' },
+          {
+            ...base,
+            EWS_CONNECTION_TIMEOUT_MINUTES: '31',
+            EWS_STATUS_FREQUENCY_MINUTES: '1441',
+            EWS_AUTH: 'oauth',
+            EWS_USERNAME: 'client-id',
+          },
+        );
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+
+    expect(problems().map((p) => p.split(':')[0])).toEqual([
+      'EWS_CONNECTION_TIMEOUT_MINUTES',
+      'EWS_STATUS_FREQUENCY_MINUTES',
+      'EWS_PASSWORD',
+      'EWS_TENANT_ID',
+    ]);
+  });
+});
+
 describe('loadConfig: bus and shard settings', () => {
   it('reads the retry schedule and shard settings, with defaults', () => {
     const sut = loadConfig(

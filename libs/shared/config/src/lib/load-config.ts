@@ -259,6 +259,21 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
         'streaming',
       ),
       pushCallbackUrl: r.optional('EWS_PUSH_CALLBACK_URL', httpUrl),
+      tenantId: r.optional('EWS_TENANT_ID', nonEmpty),
+      authorityHost: r.withDefault('EWS_AUTHORITY_HOST', httpUrl, 'https://login.microsoftonline.com'),
+      caPath: r.optional('EWS_CA_PATH', nonEmpty),
+      mailDomains: r.withDefault('EWS_MAIL_DOMAINS', domainList, ['*']),
+      connectionTimeoutMinutes: r.withDefault(
+        'EWS_CONNECTION_TIMEOUT_MINUTES',
+        positiveInt.max(30, 'must be 1-30 (EWS ConnectionTimeout)'),
+        30,
+      ),
+      streamSilenceSeconds: r.withDefault('EWS_STREAM_SILENCE_SECONDS', positiveInt, 90),
+      statusFrequencyMinutes: r.withDefault(
+        'EWS_STATUS_FREQUENCY_MINUTES',
+        positiveInt.max(1440, 'must be 1-1440 (EWS StatusFrequency)'),
+        30,
+      ),
     },
     apns: {
       keyPath: r.optional('APNS_KEY_PATH', nonEmpty),
@@ -288,6 +303,7 @@ export function loadConfig(spec: AppConfigSpec, env: Environment): MailpushConfi
       fcmPort: r.withDefault('SANDBOX_FCM_PORT', port, 0),
       oidcPort: r.withDefault('SANDBOX_OIDC_PORT', port, 0),
       graphPort: r.withDefault('SANDBOX_GRAPH_PORT', port, 0),
+      exchangePort: r.withDefault('SANDBOX_EXCHANGE_PORT', port, 0),
     },
     telemetry: { otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl) },
   };
@@ -323,8 +339,10 @@ function checkCombinations(c: MailpushConfig, r: EnvironmentReader): void {
       'GRAPH_SUBSCRIPTION_LIFETIME_MINUTES: must be at most 1440 with GRAPH_RICH_NOTIFICATIONS=true (Graph refuses longer subscriptions with resource data)',
     );
   }
-  if (c.ews.auth !== 'oauth' && c.ews.username !== undefined && c.ews.password === undefined) {
-    r.problem(`EWS_PASSWORD: is required with EWS_USERNAME for EWS_AUTH=${c.ews.auth}`);
+  if (c.ews.username !== undefined && c.ews.password === undefined) {
+    r.problem(
+      `EWS_PASSWORD: is required with EWS_USERNAME for EWS_AUTH=${c.ews.auth}${c.ews.auth === 'oauth' ? ' (the client secret)' : ''}`,
+    );
   }
   if (
     c.ews.mode === 'push' &&
@@ -332,6 +350,9 @@ function checkCombinations(c: MailpushConfig, r: EnvironmentReader): void {
     (c.ews.url ?? c.ews.autodiscoverUrl ?? c.ews.autodiscoverDomain) !== undefined
   ) {
     r.problem('EWS_PUSH_CALLBACK_URL: is required when EWS_MODE=push');
+  }
+  if (c.ews.auth === 'oauth' && c.ews.username !== undefined && c.ews.tenantId === undefined) {
+    r.problem('EWS_TENANT_ID: is required with EWS_USERNAME for EWS_AUTH=oauth');
   }
   if (c.shards.renewIntervalMs * 2 > c.shards.leaseTtlMs) {
     r.problem(

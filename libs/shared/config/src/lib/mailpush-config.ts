@@ -121,6 +121,19 @@ export interface MailpushConfig {
     readonly password: Secret | undefined;
     readonly mode: 'streaming' | 'push';
     readonly pushCallbackUrl: string | undefined;
+    /** `EWS_AUTH=oauth`: the Entra tenant (`EWS_USERNAME` is the client id, `EWS_PASSWORD` its secret). */
+    readonly tenantId: string | undefined;
+    readonly authorityHost: string;
+    /** Extra CA certificates (PEM) trusted for EWS and Autodiscover. */
+    readonly caPath: string | undefined;
+    /** Mail domains the EWS_* connection serves; `*` for every domain no other connection names. */
+    readonly mailDomains: readonly string[];
+    /** `ConnectionTimeout` of each `GetStreamingEvents` (1-30 minutes). */
+    readonly connectionTimeoutMinutes: number;
+    /** A stream with no envelope (event or keep-alive) for this long is torn down and re-established. */
+    readonly streamSilenceSeconds: number;
+    /** Push mode: `StatusFrequency` (1-1440 minutes); silence for twice this resubscribes. */
+    readonly statusFrequencyMinutes: number;
   };
   readonly apns: {
     readonly keyPath: string | undefined;
@@ -151,6 +164,8 @@ export interface MailpushConfig {
     readonly oidcPort: number;
     /** Microsoft Graph simulator and its token endpoint (https); 0 picks a free port. */
     readonly graphPort: number;
+    /** Exchange simulator: EWS and Autodiscover (https); 0 picks a free port. */
+    readonly exchangePort: number;
   };
   readonly telemetry: { readonly otlpEndpoint: string | undefined };
 }

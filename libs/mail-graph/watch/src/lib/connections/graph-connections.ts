@@ -37,7 +37,12 @@ export class GraphConnections {
 
   /** Enabled Graph connections with their domains, for adopting pending mailboxes. */
   async enabled(): Promise<readonly MailConnectionEntity[]> {
-    return (await this.rows.list()).filter((row) => row.kind === 'graph' && row.enabled);
+    return (await this.everyEnabled()).filter((row) => row.kind === 'graph');
+  }
+
+  /** Every enabled mail connection, Graph or EWS: which domains are claimed, and by whom. */
+  async everyEnabled(): Promise<readonly MailConnectionEntity[]> {
+    return (await this.rows.list()).filter((row) => row.enabled);
   }
 
   private async load(connectionId: string): Promise<GraphConnection> {

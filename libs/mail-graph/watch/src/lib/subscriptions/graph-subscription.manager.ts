@@ -390,12 +390,16 @@ export class GraphSubscriptionManager implements OnModuleInit, OnApplicationBoot
     const now = Date.now();
     if (now - this.lastAdoption < ADOPTION_INTERVAL_MS) return;
     this.lastAdoption = now;
-    const connections = await this.connections.enabled();
-    for (const connection of connections) {
-      const elsewhere = connections
+    const every = await this.connections.everyEnabled();
+    // An EWS connection serving every domain places its mailboxes through Autodiscover, which hands the
+    // ones that live in Exchange Online to Graph: a Graph `*` then leaves them to it.
+    const ewsTakesTheRest = every.some((row) => row.kind === 'ews' && row.domains.includes('*'));
+    for (const connection of every.filter((row) => row.kind === 'graph')) {
+      const elsewhere = every
         .filter((other) => other.id !== connection.id)
         .flatMap((other) => other.domains.filter((domain) => domain !== '*'));
-      const adopted = await this.store.adoptPending(connection.id, connection.domains, elsewhere);
+      const domains = ewsTakesTheRest ? connection.domains.filter((domain) => domain !== '*') : connection.domains;
+      const adopted = await this.store.adoptPending(connection.id, domains, elsewhere);
       if (adopted > 0) this.logger.log(`${adopted} pending mailbox(es) adopted by Graph connection ${connection.name}`);
     }
   }

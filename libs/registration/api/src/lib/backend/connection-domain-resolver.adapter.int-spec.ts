@@ -67,5 +67,17 @@ describe(ConnectionDomainResolver.name, () => {
       });
       await expect(sut.resolve('d@off.example', MAILBOX_ID)).resolves.toMatchObject({ connectionId: wildcard.id });
     });
+
+    it('leaves the domains an EWS connection names to Autodiscover, and every unnamed one once EWS lists *', async () => {
+      const sut = new ConnectionDomainResolver(connections);
+      // contoso.com is named by the EWS connection of the first test; the Graph `*` of the second does not take it.
+      await expect(sut.resolve('e@contoso.com', MAILBOX_ID)).resolves.toMatchObject({ backend: 'pending' });
+
+      await connections.create({ kind: 'ews', name: 'on-prem-rest', domains: ['*'], credentials: {} });
+      const fresh = new ConnectionDomainResolver(connections);
+
+      await expect(fresh.resolve('f@elsewhere.example', MAILBOX_ID)).resolves.toMatchObject({ backend: 'pending' });
+      await expect(fresh.resolve('g@fabrikam.com', MAILBOX_ID)).resolves.toMatchObject({ backend: 'graph' });
+    });
   });
 });

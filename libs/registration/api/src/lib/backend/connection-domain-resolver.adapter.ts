@@ -7,9 +7,11 @@ const CONNECTIONS_TTL_MS = 30_000;
 
 /**
  * Places a new mailbox by its mail domain: the enabled Graph connection that lists the domain, else the one
- * that lists `*` (every domain no connection names). A Graph mailbox is sharded by its id. Anything else stays
- * `pending` (on-premises mailboxes are placed through Autodiscover, which the EWS watcher owns), and a mail
- * source adopts pending mailboxes of its domains later, so a connection added afterwards still takes them.
+ * that lists `*` (every domain no connection names) unless an EWS connection serves every domain too. A
+ * Graph mailbox is sharded by its id. Anything else stays `pending`: on-premises mailboxes are placed through
+ * Autodiscover, which the EWS watcher owns (and which hands hybrid mailboxes living in Exchange Online to
+ * Graph), and a mail source adopts pending mailboxes of its domains later, so a connection added afterwards
+ * still takes them.
  */
 @Injectable()
 export class ConnectionDomainResolver extends MailboxBackendResolver {
@@ -21,9 +23,18 @@ export class ConnectionDomainResolver extends MailboxBackendResolver {
 
   async resolve(smtpAddress: string, mailboxId: string): Promise<MailboxPlacement> {
     const domain = smtpAddress.slice(smtpAddress.lastIndexOf('@') + 1).toLowerCase();
-    const graph = (await this.list()).filter((row) => row.kind === 'graph' && row.enabled);
+    const enabled = (await this.list()).filter((row) => row.enabled);
+    const named = enabled.find((row) => row.domains.includes(domain));
+    // A domain an EWS connection names, or any domain when EWS serves the rest, is placed by Autodiscover.
+    const ewsTakesTheRest = enabled.some((row) => row.kind === 'ews' && row.domains.includes('*'));
     const connection =
-      graph.find((row) => row.domains.includes(domain)) ?? graph.find((row) => row.domains.includes('*'));
+      named === undefined
+        ? ewsTakesTheRest
+          ? undefined
+          : enabled.find((row) => row.kind === 'graph' && row.domains.includes('*'))
+        : named.kind === 'graph'
+          ? named
+          : undefined;
     return connection === undefined
       ? { backend: 'pending', connectionId: null, shardKey: mailboxId, affinityGroup: null }
       : { backend: 'graph', connectionId: connection.id, shardKey: mailboxId, affinityGroup: null };

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'foundation',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/platform/foundation',
+};
