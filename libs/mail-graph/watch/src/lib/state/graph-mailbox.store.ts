@@ -33,7 +33,7 @@ export class GraphMailboxStore {
 
   /** Stamps the shard's rows with the new owner's epoch, before the owner reads them. */
   claim(shard: number, epoch: number): Promise<ShardClaimResult> {
-    return claimShard(this.db, { entity: MailboxEntity, shard, epoch });
+    return claimShard(this.db, { entity: MailboxEntity, shard, epoch, scope: { backend: 'graph' } });
   }
 
   findOne(mailboxId: string): Promise<MailboxEntity | null> {

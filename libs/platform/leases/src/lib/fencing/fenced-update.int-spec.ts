@@ -81,6 +81,29 @@ describe(fencedUpdate.name, () => {
       await expect(mailboxes.findOne(row.id)).resolves.toMatchObject({ ownerEpoch: CURRENT });
     });
 
+    it("claims only the rows of its scope, so another app's owner of the same shard number keeps writing", async () => {
+      const graph = await mailbox();
+      const ews = await mailboxes.create({
+        smtpAddress: `ews${graph.shard}@contoso.com`,
+        backend: 'ews',
+        shardKey: `group${graph.shard}`,
+        shard: graph.shard,
+        status: 'watching',
+      });
+      await writeWatermark(ews, STALE, 'sync-1');
+
+      const claim = await claimShard(dataSource, {
+        entity: MailboxEntity,
+        shard: graph.shard,
+        epoch: CURRENT,
+        scope: { backend: 'graph' },
+      });
+
+      expect(claim).toEqual({ claimed: 1, newer: 0 });
+      await expect(writeWatermark(ews, STALE, 'sync-2')).resolves.toEqual({ applied: true, rows: 1 });
+      await expect(mailboxes.findOne(graph.id)).resolves.toMatchObject({ ownerEpoch: CURRENT });
+    });
+
     it('does not write a mailbox that has moved to another shard', async () => {
       const row = await mailbox();
 

@@ -82,6 +82,11 @@ export interface ShardClaim<T extends ObjectLiteral> {
   readonly shardProperty?: keyof T & string;
   /** Default `ownerEpoch`. */
   readonly epochProperty?: keyof T & string;
+  /**
+   * Only the shard's rows matching these too: apps with lease spaces (and epochs) of their own sharing one
+   * table, e.g. `{ backend: 'graph' }`, so that one app's claim never fences out the other's writes.
+   */
+  readonly scope?: FenceConditions<T>;
 }
 
 export interface ShardClaimResult {
@@ -108,13 +113,17 @@ export async function claimShard<T extends ObjectLiteral>(
   const epochProperty = claim.epochProperty ?? 'ownerEpoch';
   const { rows } = await fencedUpdate(manager, {
     entity: claim.entity,
-    where: { [shardProperty]: claim.shard } as FenceConditions<T>,
+    where: { ...claim.scope, [shardProperty]: claim.shard } as FenceConditions<T>,
     epoch: claim.epoch,
     set: {},
     epochProperty,
   });
   const newer = await manager.count(claim.entity, {
-    where: { [shardProperty]: claim.shard, [epochProperty]: MoreThan(claim.epoch) } as FindOptionsWhere<T>,
+    where: {
+      ...claim.scope,
+      [shardProperty]: claim.shard,
+      [epochProperty]: MoreThan(claim.epoch),
+    } as FindOptionsWhere<T>,
   });
   return { claimed: rows, newer };
 }

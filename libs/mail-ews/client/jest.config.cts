@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'ews-client',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/mail-ews/client',
+};
